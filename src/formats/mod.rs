@@ -1,0 +1,1 @@
+//! File formats exchanged with other ground stations: QGC WPL 110 (.waypoints).

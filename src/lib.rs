@@ -1,0 +1,11 @@
+//! Steppe: a ground control station for survey UAVs.
+//!
+//! See README.md for the architecture overview.
+
+pub mod formats;
+pub mod geo;
+pub mod log;
+pub mod plan;
+pub mod protocol;
+pub mod sim;
+pub mod vehicle;

@@ -1,0 +1,3 @@
+//! Telemetry logs: the tlog codec, the recorder and log summaries.
+
+pub mod tlog;

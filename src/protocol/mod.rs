@@ -1,0 +1,8 @@
+//! Sans-IO MAVLink: framing and the microservices (heartbeat, commands, missions, parameters).
+//! Inputs are messages plus the current time; outputs are messages to send and results.
+//! Nothing here touches sockets, threads or clocks.
+
+pub mod frame;
+
+/// The MAVLink dialect Steppe speaks: ardupilotmega, which includes common.
+pub use mavlink::dialects::ardupilotmega as dialect;

@@ -1,0 +1,1 @@
+//! Simulated ArduPilot-like vehicles for demo mode and tests.
