@@ -3,6 +3,14 @@
 //! Nothing here touches sockets, threads or clocks.
 
 pub mod frame;
+pub mod lossy;
+pub mod mission;
+pub mod mission_server;
+pub mod retry;
+pub mod wire;
+
+#[cfg(test)]
+mod mission_tests;
 
 /// The MAVLink dialect Steppe speaks: ardupilotmega, which includes common.
 pub use mavlink::dialects::ardupilotmega as dialect;
