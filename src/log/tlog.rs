@@ -256,8 +256,8 @@ pub fn write_record(out: &mut impl Write, t_us: u64, frame: &[u8]) -> io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::frame::{Sender, Version};
     use crate::protocol::dialect::{MavMessage, SYSTEM_TIME_DATA};
+    use crate::protocol::frame::{Sender, Version};
     use proptest::prelude::*;
 
     const T0: u64 = 1_700_000_000_000_000;

@@ -20,7 +20,8 @@ pub enum MissionType {
 
 impl MissionType {
     /// All three types, in protocol order.
-    pub const ALL: [MissionType; 3] = [MissionType::Mission, MissionType::Fence, MissionType::Rally];
+    pub const ALL: [MissionType; 3] =
+        [MissionType::Mission, MissionType::Fence, MissionType::Rally];
 
     /// The `MAV_MISSION_TYPE` number.
     pub fn to_u8(self) -> u8 {
@@ -100,13 +101,23 @@ pub mod frame {
 
     /// True for frames whose x/y are latitude/longitude.
     pub fn is_global(f: u8) -> bool {
-        matches!(f, GLOBAL | GLOBAL_RELATIVE_ALT | GLOBAL_INT | GLOBAL_RELATIVE_ALT_INT
-            | GLOBAL_TERRAIN_ALT | GLOBAL_TERRAIN_ALT_INT)
+        matches!(
+            f,
+            GLOBAL
+                | GLOBAL_RELATIVE_ALT
+                | GLOBAL_INT
+                | GLOBAL_RELATIVE_ALT_INT
+                | GLOBAL_TERRAIN_ALT
+                | GLOBAL_TERRAIN_ALT_INT
+        )
     }
 
     /// True for frames whose x/y are local metres (sent as metres * 1e4).
     pub fn is_local(f: u8) -> bool {
-        matches!(f, LOCAL_NED | LOCAL_ENU | LOCAL_OFFSET_NED | BODY_NED | BODY_OFFSET_NED)
+        matches!(
+            f,
+            LOCAL_NED | LOCAL_ENU | LOCAL_OFFSET_NED | BODY_NED | BODY_OFFSET_NED
+        )
     }
 }
 
@@ -278,14 +289,19 @@ impl MissionItem {
 
     /// Equality as the autopilot would see it: NaN parameters compare equal to NaN.
     pub fn same_on_wire(&self, other: &MissionItem) -> bool {
-        let feq = |a: f32, b: f32| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()) || a == b;
+        let feq =
+            |a: f32, b: f32| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()) || a == b;
         self.frame == other.frame
             && self.command == other.command
             && self.autocontinue == other.autocontinue
             && self.x == other.x
             && self.y == other.y
             && feq(self.z, other.z)
-            && self.params.iter().zip(other.params.iter()).all(|(a, b)| feq(*a, *b))
+            && self
+                .params
+                .iter()
+                .zip(other.params.iter())
+                .all(|(a, b)| feq(*a, *b))
     }
 }
 
@@ -311,7 +327,10 @@ mod tests {
         m.set_param5_6(5.0, -2.0);
         assert_eq!((m.x, m.y), (5, -2));
         assert_eq!(m.param5(), 5.0);
-        let mut l = MissionItem { frame: frame::LOCAL_NED, ..MissionItem::default() };
+        let mut l = MissionItem {
+            frame: frame::LOCAL_NED,
+            ..MissionItem::default()
+        };
         l.set_param5_6(1.5, -0.25);
         assert_eq!((l.x, l.y), (15_000, -2_500));
     }
@@ -327,7 +346,10 @@ mod tests {
 
     #[test]
     fn nan_params_compare_equal_on_wire() {
-        let a = MissionItem { params: [f32::NAN, 0.0, 0.0, 0.0], ..MissionItem::default() };
+        let a = MissionItem {
+            params: [f32::NAN, 0.0, 0.0, 0.0],
+            ..MissionItem::default()
+        };
         assert!(a.same_on_wire(&a.clone()));
         assert_ne!(a, a.clone());
     }

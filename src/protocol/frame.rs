@@ -9,8 +9,8 @@
 //! Layout (MAVLink 2): `FD len incompat compat seq sys comp msgid[3] payload[len] crc[2]
 //! [signature 13]`. MAVLink 1: `FE len seq sys comp msgid payload[len] crc[2]`.
 
-use mavlink::Message;
 use crate::protocol::dialect::MavMessage;
+use mavlink::Message;
 use std::sync::OnceLock;
 
 /// First byte of a MAVLink 1 frame.
@@ -608,7 +608,11 @@ const CRC_TABLE: [u16; 256] = {
         let mut c = i as u16;
         let mut k = 0;
         while k < 8 {
-            c = if c & 1 != 0 { (c >> 1) ^ 0x8408 } else { c >> 1 };
+            c = if c & 1 != 0 {
+                (c >> 1) ^ 0x8408
+            } else {
+                c >> 1
+            };
             k += 1;
         }
         crc ^= c;
@@ -644,7 +648,8 @@ mod tests {
         for &b in bytes {
             let mut tmp = b ^ (crc & 0xFF) as u8;
             tmp ^= tmp << 4;
-            crc = (crc >> 8) ^ (u16::from(tmp) << 8) ^ (u16::from(tmp) << 3) ^ (u16::from(tmp) >> 4);
+            crc =
+                (crc >> 8) ^ (u16::from(tmp) << 8) ^ (u16::from(tmp) << 3) ^ (u16::from(tmp) >> 4);
         }
         crc
     }

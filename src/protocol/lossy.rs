@@ -103,7 +103,11 @@ impl<T: Clone + PartialEq> LossyChannel<Msg<T>> {
             self.lost += 1;
             return;
         }
-        let copies = if self.unit() < self.imp.duplicate { 2 } else { 1 };
+        let copies = if self.unit() < self.imp.duplicate {
+            2
+        } else {
+            1
+        };
         for _ in 0..copies {
             let at_us = now_us + self.delay();
             self.order += 1;

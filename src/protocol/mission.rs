@@ -76,7 +76,10 @@ pub fn mission_result_text(r: u8) -> String {
         11 => ("INVALID_PARAM6_Y", "param6 / longitude is invalid"),
         12 => ("INVALID_PARAM7", "param7 / altitude is invalid"),
         13 => ("INVALID_SEQUENCE", "an item arrived out of sequence"),
-        14 => ("DENIED", "the vehicle refuses missions in its current state"),
+        14 => (
+            "DENIED",
+            "the vehicle refuses missions in its current state",
+        ),
         15 => ("OPERATION_CANCELLED", "the vehicle cancelled the transfer"),
         _ => return format!("result {r} (unknown MAV_MISSION_RESULT)"),
     };
@@ -111,7 +114,10 @@ impl std::fmt::Display for Stage {
         match self {
             Stage::FirstRequest => write!(f, "waiting for the vehicle to request item 0"),
             Stage::NextRequest { after } => {
-                write!(f, "waiting for the vehicle to request the item after {after}")
+                write!(
+                    f,
+                    "waiting for the vehicle to request the item after {after}"
+                )
             }
             Stage::FinalAck => write!(f, "waiting for the final MISSION_ACK"),
             Stage::Count => write!(f, "waiting for MISSION_COUNT"),
@@ -143,7 +149,9 @@ pub enum MissionError {
         result: u8,
     },
     /// The final ACK was lost, and reading the list back found different items.
-    #[error("{kind} upload could not be confirmed: read-back differs from item {first_difference} on")]
+    #[error(
+        "{kind} upload could not be confirmed: read-back differs from item {first_difference} on"
+    )]
     VerifyMismatch {
         /// Which list.
         kind: MissionType,
@@ -434,11 +442,11 @@ impl MissionTransfer {
 
     /// Takes an RTT sample if `answers` says the incoming message answers the last send.
     fn sample_if(&mut self, answers: impl Fn(&Wire) -> bool, now_us: u64) {
-        if let Some((w, at, retx)) = &self.last {
-            if !retx && answers(w) {
-                let rtt = now_us.saturating_sub(*at);
-                self.timer.sample(rtt);
-            }
+        if let Some((w, at, false)) = &self.last
+            && answers(w)
+        {
+            let rtt = now_us.saturating_sub(*at);
+            self.timer.sample(rtt);
         }
     }
 
@@ -448,7 +456,9 @@ impl MissionTransfer {
 
     /// Feeds a message received from `from`. Returns the messages to send.
     pub fn handle(&mut self, from: Address, msg: &Wire, now_us: u64) -> Vec<Wire> {
-        if self.outcome.is_some() || from != self.vehicle || !msg.is_for(self.gcs.sysid, self.gcs.compid)
+        if self.outcome.is_some()
+            || from != self.vehicle
+            || !msg.is_for(self.gcs.sysid, self.gcs.compid)
         {
             return Vec::new();
         }
@@ -466,31 +476,71 @@ impl MissionTransfer {
         }
         let kind = self.kind.to_u8();
         match (self.op, msg) {
-            (Op::Upload, Wire::MissionRequest { seq, mission_type, int, .. }) if *mission_type == kind => {
-                self.on_request(*seq, *int, now_us)
-            }
-            (Op::Upload, Wire::MissionAck { result, mission_type, .. }) if *mission_type == kind => {
-                self.on_upload_ack(*result, now_us)
-            }
-            (Op::Download, Wire::MissionCount { count, mission_type, .. }) if *mission_type == kind => {
-                self.on_count(*count, now_us)
-            }
-            (Op::Download, Wire::MissionItem { seq, mission_type, item, .. }) if *mission_type == kind => {
-                self.on_item(*seq, item, now_us)
-            }
-            (Op::Download, Wire::MissionAck { result, mission_type, .. })
-                if *mission_type == kind && *result != result::ACCEPTED && self.count.is_some() =>
-            {
-                self.finish(Err(MissionError::Rejected { kind: self.kind, result: *result }));
+            (
+                Op::Upload,
+                Wire::MissionRequest {
+                    seq,
+                    mission_type,
+                    int,
+                    ..
+                },
+            ) if *mission_type == kind => self.on_request(*seq, *int, now_us),
+            (
+                Op::Upload,
+                Wire::MissionAck {
+                    result,
+                    mission_type,
+                    ..
+                },
+            ) if *mission_type == kind => self.on_upload_ack(*result, now_us),
+            (
+                Op::Download,
+                Wire::MissionCount {
+                    count,
+                    mission_type,
+                    ..
+                },
+            ) if *mission_type == kind => self.on_count(*count, now_us),
+            (
+                Op::Download,
+                Wire::MissionItem {
+                    seq,
+                    mission_type,
+                    item,
+                    ..
+                },
+            ) if *mission_type == kind => self.on_item(*seq, item, now_us),
+            (
+                Op::Download,
+                Wire::MissionAck {
+                    result,
+                    mission_type,
+                    ..
+                },
+            ) if *mission_type == kind && *result != result::ACCEPTED && self.count.is_some() => {
+                self.finish(Err(MissionError::Rejected {
+                    kind: self.kind,
+                    result: *result,
+                }));
                 Vec::new()
             }
-            (Op::Clear, Wire::MissionAck { result, mission_type, .. }) if *mission_type == kind => {
+            (
+                Op::Clear,
+                Wire::MissionAck {
+                    result,
+                    mission_type,
+                    ..
+                },
+            ) if *mission_type == kind => {
                 if *result == result::ACCEPTED {
                     self.finish(Ok(Vec::new()));
                 } else if *result == result::INVALID_SEQUENCE {
                     self.stats.ignored += 1;
                 } else {
-                    self.finish(Err(MissionError::Rejected { kind: self.kind, result: *result }));
+                    self.finish(Err(MissionError::Rejected {
+                        kind: self.kind,
+                        result: *result,
+                    }));
                 }
                 Vec::new()
             }
@@ -558,7 +608,9 @@ impl MissionTransfer {
                 self.stats.ignored += 1;
             }
             // The vehicle gave up waiting (lossy link): start over, a bounded number of times.
-            result::OPERATION_CANCELLED | result::ERROR if self.stats.restarts < MAX_UPLOAD_RESTARTS => {
+            result::OPERATION_CANCELLED | result::ERROR
+                if self.stats.restarts < MAX_UPLOAD_RESTARTS =>
+            {
                 self.stats.restarts += 1;
                 self.highest_sent = None;
                 self.highest_offered = None;
@@ -566,13 +618,17 @@ impl MissionTransfer {
                 let m = self.count_msg();
                 return vec![self.send(m, now_us, true)];
             }
-            other => self.finish(Err(MissionError::Rejected { kind: self.kind, result: other })),
+            other => self.finish(Err(MissionError::Rejected {
+                kind: self.kind,
+                result: other,
+            })),
         }
         Vec::new()
     }
 
     fn start_verify(&mut self, now_us: u64) -> Vec<Wire> {
-        let mut v = MissionTransfer::download(self.kind, self.gcs, self.vehicle, *self.timer.timing());
+        let mut v =
+            MissionTransfer::download(self.kind, self.gcs, self.vehicle, *self.timer.timing());
         let out = v.start(now_us);
         self.stats.verify_attempts += 1;
         self.verify = Some(Box::new(v));
@@ -595,10 +651,14 @@ impl MissionTransfer {
                         .iter()
                         .zip(got.iter())
                         .position(|(a, b)| !a.same_on_wire(b))
-                        .or((got.len() != self.items.len()).then(|| got.len().min(self.items.len())));
+                        .or((got.len() != self.items.len())
+                            .then(|| got.len().min(self.items.len())));
                     match first {
                         None => Ok(self.items.clone()),
-                        Some(i) => Err(MissionError::VerifyMismatch { kind: self.kind, first_difference: i }),
+                        Some(i) => Err(MissionError::VerifyMismatch {
+                            kind: self.kind,
+                            first_difference: i,
+                        }),
                     }
                 }
                 Err(e) => Err(e),
@@ -684,7 +744,11 @@ impl MissionTransfer {
         self.stats.retransmissions += 1;
         if self.retries > self.timer.timing().max_retries {
             let stage = self.stage();
-            self.finish(Err(MissionError::Timeout { kind: self.kind, stage, tries: self.retries }));
+            self.finish(Err(MissionError::Timeout {
+                kind: self.kind,
+                stage,
+                tries: self.retries,
+            }));
             return Vec::new();
         }
         self.timer.backoff();

@@ -164,7 +164,8 @@ impl MissionServer {
                 if let Some(k) = MissionType::from_u8(*mission_type) {
                     if self.receiving[idx(k)].is_some() {
                         // ArduPilot refuses to list while an upload is under way.
-                        out.replies.push(Self::ack(from, result::DENIED, *mission_type));
+                        out.replies
+                            .push(Self::ack(from, result::DENIED, *mission_type));
                         return out;
                     }
                     out.replies.push(Wire::MissionCount {
@@ -176,7 +177,12 @@ impl MissionServer {
                     });
                 }
             }
-            Wire::MissionRequest { seq, mission_type, int, .. } => {
+            Wire::MissionRequest {
+                seq,
+                mission_type,
+                int,
+                ..
+            } => {
                 if let Some(k) = MissionType::from_u8(*mission_type) {
                     match self.lists[idx(k)].get(usize::from(*seq)) {
                         Some(item) => out.replies.push(Wire::MissionItem {
@@ -195,10 +201,20 @@ impl MissionServer {
                     }
                 }
             }
-            Wire::MissionCount { count, mission_type, .. } => {
+            Wire::MissionCount {
+                count,
+                mission_type,
+                ..
+            } => {
                 self.on_count(from, *count, *mission_type, now_us, &mut out);
             }
-            Wire::MissionItem { seq, mission_type, item, int, .. } => {
+            Wire::MissionItem {
+                seq,
+                mission_type,
+                item,
+                int,
+                ..
+            } => {
                 self.on_item(from, *seq, *mission_type, item, *int, now_us, &mut out);
             }
             Wire::MissionClearAll { mission_type, .. } => {
@@ -206,7 +222,8 @@ impl MissionServer {
                     self.lists[idx(k)].clear();
                     self.receiving[idx(k)] = None;
                     out.changed = Some(k);
-                    out.replies.push(Self::ack(from, result::ACCEPTED, *mission_type));
+                    out.replies
+                        .push(Self::ack(from, result::ACCEPTED, *mission_type));
                 }
             }
             _ => {}
@@ -214,7 +231,14 @@ impl MissionServer {
         out
     }
 
-    fn on_count(&mut self, from: Address, count: u16, kind: u8, now_us: u64, out: &mut ServerOutput) {
+    fn on_count(
+        &mut self,
+        from: Address,
+        count: u16,
+        kind: u8,
+        now_us: u64,
+        out: &mut ServerOutput,
+    ) {
         let Some(k) = MissionType::from_u8(kind) else {
             return;
         };
@@ -230,14 +254,16 @@ impl MissionServer {
             return;
         }
         // A repeated COUNT for the upload already under way: just ask again.
-        if let Some(r) = &self.receiving[idx(k)] {
-            if r.from == from && r.count == count && r.next == 0 {
-                let int = r.int;
-                if let Some(m) = self.request(from, 0, kind, int) {
-                    out.replies.push(m);
-                }
-                return;
+        if let Some(r) = &self.receiving[idx(k)]
+            && r.from == from
+            && r.count == count
+            && r.next == 0
+        {
+            let int = r.int;
+            if let Some(m) = self.request(from, 0, kind, int) {
+                out.replies.push(m);
             }
+            return;
         }
         self.receiving[idx(k)] = Some(Receiving {
             from,
@@ -274,12 +300,17 @@ impl MissionServer {
             // last item of a finished upload (whose ACK was lost) gets ACCEPTED again.
             let reack = self.cfg.reack_last_item
                 && matches!(self.completed[i], Some((g, n, _)) if g == from && n.checked_sub(1) == Some(seq));
-            let result = if reack { result::ACCEPTED } else { result::ERROR };
+            let result = if reack {
+                result::ACCEPTED
+            } else {
+                result::ERROR
+            };
             out.replies.push(Self::ack(from, result, kind));
             return;
         };
         if seq != r.next {
-            out.replies.push(Self::ack(from, result::INVALID_SEQUENCE, kind));
+            out.replies
+                .push(Self::ack(from, result::INVALID_SEQUENCE, kind));
             return;
         }
         r.items.push(*item);
@@ -302,7 +333,8 @@ impl MissionServer {
             if let Some(r) = self.receiving[i].as_mut() {
                 r.nacked = true;
             }
-            out.replies.push(Self::ack(from, result::INVALID_SEQUENCE, kind));
+            out.replies
+                .push(Self::ack(from, result::INVALID_SEQUENCE, kind));
         }
         if let Some(m) = self.request(from, next, kind, int) {
             out.replies.push(m);

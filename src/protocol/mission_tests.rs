@@ -36,12 +36,7 @@ struct Run {
 }
 
 /// Runs one transfer to completion; panics if it neither finishes nor stops making events.
-fn run(
-    mut t: MissionTransfer,
-    server: &mut MissionServer,
-    imp: Impairment,
-    seed: u64,
-) -> Run {
+fn run(mut t: MissionTransfer, server: &mut MissionServer, imp: Impairment, seed: u64) -> Run {
     let mut ch: LossyChannel<Msg<Wire>> = LossyChannel::new(imp, seed);
     let mut now = 0u64;
     for m in t.start(now) {
@@ -64,7 +59,11 @@ fn run(
                 eprintln!("timing {:?} stats {:?}", t.timing_us(), t.stats());
             }
             let outcome = t.take_outcome().expect("done has outcome");
-            return Run { outcome, end_us: now, max_stall_us: max_stall };
+            return Run {
+                outcome,
+                end_us: now,
+                max_stall_us: max_stall,
+            };
         }
         let next = [ch.next_delivery_us(), t.deadline_us(), server.deadline_us()]
             .into_iter()
@@ -110,12 +109,27 @@ fn clean_upload_download_clear_each_type() {
     for kind in MissionType::ALL {
         let mut s = server();
         let src = items(800, kind);
-        let up = run(MissionTransfer::upload(kind, src.clone(), GCS, VEH, Timing::default()), &mut s, Impairment::clean(), 1);
+        let up = run(
+            MissionTransfer::upload(kind, src.clone(), GCS, VEH, Timing::default()),
+            &mut s,
+            Impairment::clean(),
+            1,
+        );
         assert_eq!(up.outcome.as_ref().map(Vec::len), Ok(800));
         assert_eq!(s.list(kind), &src[..]);
-        let down = run(MissionTransfer::download(kind, GCS, VEH, Timing::default()), &mut s, Impairment::clean(), 2);
+        let down = run(
+            MissionTransfer::download(kind, GCS, VEH, Timing::default()),
+            &mut s,
+            Impairment::clean(),
+            2,
+        );
         assert_eq!(down.outcome, Ok(src));
-        let clear = run(MissionTransfer::clear(kind, GCS, VEH, Timing::default()), &mut s, Impairment::clean(), 3);
+        let clear = run(
+            MissionTransfer::clear(kind, GCS, VEH, Timing::default()),
+            &mut s,
+            Impairment::clean(),
+            3,
+        );
         assert_eq!(clear.outcome, Ok(vec![]));
         assert!(s.list(kind).is_empty());
         // Other lists untouched by this type's transfers.
@@ -127,20 +141,55 @@ fn clean_upload_download_clear_each_type() {
 
 #[test]
 fn no_space_is_a_typed_rejection() {
-    let mut s = MissionServer::new(VEH, MissionServerConfig { capacity: 10, ..Default::default() });
-    let r = run(MissionTransfer::upload(MissionType::Mission, items(11, MissionType::Mission), GCS, VEH, Timing::default()), &mut s, Impairment::clean(), 1);
-    assert_eq!(r.outcome, Err(MissionError::Rejected { kind: MissionType::Mission, result: 4 }));
+    let mut s = MissionServer::new(
+        VEH,
+        MissionServerConfig {
+            capacity: 10,
+            ..Default::default()
+        },
+    );
+    let r = run(
+        MissionTransfer::upload(
+            MissionType::Mission,
+            items(11, MissionType::Mission),
+            GCS,
+            VEH,
+            Timing::default(),
+        ),
+        &mut s,
+        Impairment::clean(),
+        1,
+    );
+    assert_eq!(
+        r.outcome,
+        Err(MissionError::Rejected {
+            kind: MissionType::Mission,
+            result: 4
+        })
+    );
     assert!(r.outcome.unwrap_err().to_string().contains("NO_SPACE"));
 }
 
 #[test]
 fn silent_vehicle_times_out_with_the_stage() {
     let mut s = server();
-    let imp = Impairment { loss: 1.0, ..Impairment::clean() };
+    let imp = Impairment {
+        loss: 1.0,
+        ..Impairment::clean()
+    };
     let timing = Timing::default();
-    let r = run(MissionTransfer::download(MissionType::Fence, GCS, VEH, timing), &mut s, imp, 1);
+    let r = run(
+        MissionTransfer::download(MissionType::Fence, GCS, VEH, timing),
+        &mut s,
+        imp,
+        1,
+    );
     match r.outcome {
-        Err(MissionError::Timeout { stage: Stage::Count, tries, .. }) => assert_eq!(tries, timing.max_retries + 1),
+        Err(MissionError::Timeout {
+            stage: Stage::Count,
+            tries,
+            ..
+        }) => assert_eq!(tries, timing.max_retries + 1),
         other => panic!("{other:?}"),
     }
     assert!(r.end_us <= timing.worst_case_stall_us());
@@ -148,27 +197,65 @@ fn silent_vehicle_times_out_with_the_stage() {
 
 #[test]
 fn spurious_nack_mid_upload_is_tolerated() {
-    let mut s = MissionServer::new(VEH, MissionServerConfig { nack_mid_upload: true, ..Default::default() });
+    let mut s = MissionServer::new(
+        VEH,
+        MissionServerConfig {
+            nack_mid_upload: true,
+            ..Default::default()
+        },
+    );
     let src = items(100, MissionType::Mission);
-    let r = run(MissionTransfer::upload(MissionType::Mission, src.clone(), GCS, VEH, Timing::default()), &mut s, Impairment::clean(), 1);
+    let r = run(
+        MissionTransfer::upload(
+            MissionType::Mission,
+            src.clone(),
+            GCS,
+            VEH,
+            Timing::default(),
+        ),
+        &mut s,
+        Impairment::clean(),
+        1,
+    );
     assert_eq!(r.outcome, Ok(src.clone()));
     assert_eq!(s.list(MissionType::Mission), &src[..]);
 }
 
 #[test]
 fn dropped_requests_are_recovered() {
-    let mut s = MissionServer::new(VEH, MissionServerConfig { drop_requests_pct: 30.0, ..Default::default() });
+    let mut s = MissionServer::new(
+        VEH,
+        MissionServerConfig {
+            drop_requests_pct: 30.0,
+            ..Default::default()
+        },
+    );
     let src = items(200, MissionType::Rally);
-    let r = run(MissionTransfer::upload(MissionType::Rally, src.clone(), GCS, VEH, Timing::default()), &mut s, Impairment::clean(), 9);
+    let r = run(
+        MissionTransfer::upload(MissionType::Rally, src.clone(), GCS, VEH, Timing::default()),
+        &mut s,
+        Impairment::clean(),
+        9,
+    );
     assert_eq!(r.outcome, Ok(src));
 }
 
 #[test]
 fn empty_list_round_trip() {
     let mut s = server();
-    let up = run(MissionTransfer::upload(MissionType::Mission, vec![], GCS, VEH, Timing::default()), &mut s, Impairment::clean(), 1);
+    let up = run(
+        MissionTransfer::upload(MissionType::Mission, vec![], GCS, VEH, Timing::default()),
+        &mut s,
+        Impairment::clean(),
+        1,
+    );
     assert_eq!(up.outcome, Ok(vec![]));
-    let down = run(MissionTransfer::download(MissionType::Mission, GCS, VEH, Timing::default()), &mut s, Impairment::clean(), 1);
+    let down = run(
+        MissionTransfer::download(MissionType::Mission, GCS, VEH, Timing::default()),
+        &mut s,
+        Impairment::clean(),
+        1,
+    );
     assert_eq!(down.outcome, Ok(vec![]));
 }
 
@@ -176,16 +263,36 @@ fn empty_list_round_trip() {
 fn messages_for_another_gcs_are_ignored() {
     let mut t = MissionTransfer::download(MissionType::Mission, GCS, VEH, Timing::default());
     t.start(0);
-    let other = Wire::MissionCount { target_system: 254, target_component: 1, count: 5, mission_type: 0, opaque_id: 0 };
+    let other = Wire::MissionCount {
+        target_system: 254,
+        target_component: 1,
+        count: 5,
+        mission_type: 0,
+        opaque_id: 0,
+    };
     assert!(t.handle(VEH, &other, 10).is_empty());
     assert_eq!(t.progress(), (0, 0));
-    let from_other_vehicle = Wire::MissionCount { target_system: 255, target_component: 190, count: 5, mission_type: 0, opaque_id: 0 };
-    assert!(t.handle(Address::new(2, 1), &from_other_vehicle, 10).is_empty());
+    let from_other_vehicle = Wire::MissionCount {
+        target_system: 255,
+        target_component: 190,
+        count: 5,
+        mission_type: 0,
+        opaque_id: 0,
+    };
+    assert!(
+        t.handle(Address::new(2, 1), &from_other_vehicle, 10)
+            .is_empty()
+    );
     assert_eq!(t.progress(), (0, 0));
 }
 
 fn harsh(loss: f64) -> Impairment {
-    Impairment { loss, duplicate: 0.1, base_delay_us: 20_000, jitter_us: 150_000 }
+    Impairment {
+        loss,
+        duplicate: 0.1,
+        base_delay_us: 20_000,
+        jitter_us: 150_000,
+    }
 }
 
 proptest! {
@@ -225,9 +332,18 @@ proptest! {
 #[test]
 #[ignore]
 fn success_rate() {
-    let n: u64 = std::env::var("SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(50);
-    let first: u64 = std::env::var("FIRST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
-    let loss: f64 = std::env::var("LOSS").ok().and_then(|s| s.parse().ok()).unwrap_or(0.3);
+    let n: u64 = std::env::var("SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(50);
+    let first: u64 = std::env::var("FIRST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let loss: f64 = std::env::var("LOSS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0.3);
     let timing = Timing::default();
     let (mut ok, mut verified, mut restarts, mut total_s) = (0, 0, 0, 0.0);
     for seed in first..first + n {
@@ -239,12 +355,18 @@ fn success_rate() {
         if up.outcome.as_ref() == Ok(&src) {
             ok += 1;
         } else {
-            eprintln!("seed {seed} {kind}: {:?}", up.outcome.as_ref().map(Vec::len));
+            eprintln!(
+                "seed {seed} {kind}: {:?}",
+                up.outcome.as_ref().map(Vec::len)
+            );
         }
         total_s += up.end_us as f64 / 1e6;
         let _ = (&mut verified, &mut restarts);
     }
-    eprintln!("uploads of 700 items at {loss} loss: {ok}/{n} ok, mean {:.1} s", total_s / n as f64);
+    eprintln!(
+        "uploads of 700 items at {loss} loss: {ok}/{n} ok, mean {:.1} s",
+        total_s / n as f64
+    );
 }
 
 /// The same conditions with fixed seeds must actually succeed: the retry budget is sized for
@@ -255,10 +377,28 @@ fn lossy_transfers_succeed_for_fixed_seeds() {
         for kind in MissionType::ALL {
             let mut s = server();
             let src = items(700, kind);
-            let up = run(MissionTransfer::upload(kind, src.clone(), GCS, VEH, Timing::default()), &mut s, harsh(0.3), seed);
-            assert!(up.outcome.as_ref() == Ok(&src), "seed {seed} {kind}: {:?}", up.outcome.as_ref().map(Vec::len));
-            let down = run(MissionTransfer::download(kind, GCS, VEH, Timing::default()), &mut s, harsh(0.3), seed + 100);
-            assert!(down.outcome.as_ref() == Ok(&src), "seed {seed} {kind}: {:?}", down.outcome.as_ref().map(Vec::len));
+            let up = run(
+                MissionTransfer::upload(kind, src.clone(), GCS, VEH, Timing::default()),
+                &mut s,
+                harsh(0.3),
+                seed,
+            );
+            assert!(
+                up.outcome.as_ref() == Ok(&src),
+                "seed {seed} {kind}: {:?}",
+                up.outcome.as_ref().map(Vec::len)
+            );
+            let down = run(
+                MissionTransfer::download(kind, GCS, VEH, Timing::default()),
+                &mut s,
+                harsh(0.3),
+                seed + 100,
+            );
+            assert!(
+                down.outcome.as_ref() == Ok(&src),
+                "seed {seed} {kind}: {:?}",
+                down.outcome.as_ref().map(Vec::len)
+            );
         }
     }
 }

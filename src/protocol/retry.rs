@@ -112,7 +112,10 @@ impl RetryTimer {
     }
 
     fn clamp(&self, us: u64) -> u64 {
-        us.clamp(self.timing.min_rto_ms * 1_000, self.timing.max_rto_ms * 1_000)
+        us.clamp(
+            self.timing.min_rto_ms * 1_000,
+            self.timing.max_rto_ms * 1_000,
+        )
     }
 }
 
@@ -132,7 +135,11 @@ mod tests {
         for i in 0..50 {
             slow.sample(if i % 2 == 0 { 300_000 } else { 800_000 });
         }
-        assert!(slow.rto_us() > 800_000, "covers the jitter: {}", slow.rto_us());
+        assert!(
+            slow.rto_us() > 800_000,
+            "covers the jitter: {}",
+            slow.rto_us()
+        );
     }
 
     #[test]

@@ -668,7 +668,11 @@ impl Wire {
                 count,
                 index,
             } => {
-                w.f32(*value).u16(*count).u16(*index).name(name).u8(*param_type);
+                w.f32(*value)
+                    .u16(*count)
+                    .u16(*index)
+                    .name(name)
+                    .u8(*param_type);
                 id::PARAM_VALUE
             }
             Wire::ParamSet {
@@ -693,21 +697,70 @@ impl Wire {
     /// broadcast, and messages without targets are addressed to everyone).
     pub fn is_for(&self, sysid: u8, compid: u8) -> bool {
         let (ts, tc) = match self {
-            Wire::MissionRequestList { target_system, target_component, .. }
-            | Wire::MissionCount { target_system, target_component, .. }
-            | Wire::MissionRequest { target_system, target_component, .. }
-            | Wire::MissionItem { target_system, target_component, .. }
-            | Wire::MissionAck { target_system, target_component, .. }
-            | Wire::MissionClearAll { target_system, target_component, .. }
-            | Wire::MissionSetCurrent { target_system, target_component, .. }
-            | Wire::CommandLong { target_system, target_component, .. }
-            | Wire::CommandInt { target_system, target_component, .. }
-            | Wire::CommandAck { target_system, target_component, .. }
-            | Wire::ParamRequestList { target_system, target_component }
-            | Wire::ParamRequestRead { target_system, target_component, .. }
-            | Wire::ParamSet { target_system, target_component, .. } => {
-                (*target_system, *target_component)
+            Wire::MissionRequestList {
+                target_system,
+                target_component,
+                ..
             }
+            | Wire::MissionCount {
+                target_system,
+                target_component,
+                ..
+            }
+            | Wire::MissionRequest {
+                target_system,
+                target_component,
+                ..
+            }
+            | Wire::MissionItem {
+                target_system,
+                target_component,
+                ..
+            }
+            | Wire::MissionAck {
+                target_system,
+                target_component,
+                ..
+            }
+            | Wire::MissionClearAll {
+                target_system,
+                target_component,
+                ..
+            }
+            | Wire::MissionSetCurrent {
+                target_system,
+                target_component,
+                ..
+            }
+            | Wire::CommandLong {
+                target_system,
+                target_component,
+                ..
+            }
+            | Wire::CommandInt {
+                target_system,
+                target_component,
+                ..
+            }
+            | Wire::CommandAck {
+                target_system,
+                target_component,
+                ..
+            }
+            | Wire::ParamRequestList {
+                target_system,
+                target_component,
+            }
+            | Wire::ParamRequestRead {
+                target_system,
+                target_component,
+                ..
+            }
+            | Wire::ParamSet {
+                target_system,
+                target_component,
+                ..
+            } => (*target_system, *target_component),
             Wire::ParamValue { .. } => return true,
         };
         (ts == 0 || ts == sysid) && (tc == 0 || tc == compid)
