@@ -4,6 +4,7 @@
 
 pub mod formats;
 pub mod geo;
+pub mod link;
 pub mod log;
 pub mod plan;
 pub mod protocol;

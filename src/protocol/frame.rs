@@ -362,6 +362,11 @@ impl FrameParser {
         &self.stats
     }
 
+    /// Carries counters over to a fresh parser (a link that reconnected).
+    pub fn restore_stats(&mut self, stats: ParserStats) {
+        self.stats = stats;
+    }
+
     /// Bytes held waiting for the rest of a frame.
     pub fn pending(&self) -> usize {
         self.buf.len() - self.start
