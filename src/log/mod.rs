@@ -1,3 +1,4 @@
 //! Telemetry logs: the tlog codec, the recorder and log summaries.
 
+pub mod info;
 pub mod tlog;
