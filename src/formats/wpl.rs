@@ -232,41 +232,48 @@ fn shorten(s: &str) -> String {
 
 fn parse_row(line: usize, row: &str, expected_index: usize) -> Result<MissionItem, WplError> {
     let cols: Vec<&str> = row.split_whitespace().collect();
-    let Ok(c) = <[&str; 12]>::try_from(cols.as_slice()) else {
+    let Ok(
+        [
+            index,
+            current,
+            frame,
+            command,
+            p1,
+            p2,
+            p3,
+            p4,
+            p5,
+            p6,
+            p7,
+            autocontinue,
+        ],
+    ) = <[&str; 12]>::try_from(cols.as_slice())
+    else {
         return Err(WplError::ColumnCount {
             line,
             found: cols.len(),
         });
     };
-    let index = int(line, 0, c[0])?;
-    if index != i64::try_from(expected_index).unwrap_or(i64::MAX) {
+    if int(line, 0, index)? != i64::try_from(expected_index).unwrap_or(i64::MAX) {
         return Err(WplError::Index {
             line,
-            found: c[0].to_owned(),
+            found: index.to_owned(),
             expected: expected_index,
         });
     }
-    let current = flag(line, 1, c[1])?;
-    let frame = in_range(
-        line,
-        2,
-        c[2],
-        u8::try_from(int(line, 2, c[2])?).ok(),
-        "0-255",
-    )?;
-    let command = in_range(
-        line,
-        3,
-        c[3],
-        u16::try_from(int(line, 3, c[3])?).ok(),
-        "0-65535",
-    )?;
-    let autocontinue = flag(line, 11, c[11])?;
-    let mut params = [0.0f32; 4];
-    for (k, p) in params.iter_mut().enumerate() {
-        *p = float(line, 4 + k, c[4 + k])?;
-    }
-    let z = float(line, 10, c[10])?;
+    let current = flag(line, 1, current)?;
+    let frame_num = u8::try_from(int(line, 2, frame)?).ok();
+    let frame = in_range(line, 2, frame, frame_num, "0-255")?;
+    let command_num = u16::try_from(int(line, 3, command)?).ok();
+    let command = in_range(line, 3, command, command_num, "0-65535")?;
+    let params = [
+        float(line, 4, p1)?,
+        float(line, 5, p2)?,
+        float(line, 6, p3)?,
+        float(line, 7, p4)?,
+    ];
+    let z = float(line, 10, p7)?;
+    let autocontinue = flag(line, 11, autocontinue)?;
     let mut item = MissionItem {
         frame,
         command,
@@ -277,8 +284,8 @@ fn parse_row(line: usize, row: &str, expected_index: usize) -> Result<MissionIte
         y: 0,
         z,
     };
-    let p5 = xy_value(line, 8, c[8], frame, 90.0)?;
-    let p6 = xy_value(line, 9, c[9], frame, 180.0)?;
+    let p5 = xy_value(line, 8, p5, frame, 90.0)?;
+    let p6 = xy_value(line, 9, p6, frame, 180.0)?;
     item.set_param5_6(p5.unwrap_or(0.0), p6.unwrap_or(0.0));
     if p5.is_none() {
         item.x = i32::MAX;
@@ -289,10 +296,14 @@ fn parse_row(line: usize, row: &str, expected_index: usize) -> Result<MissionIte
     Ok(item)
 }
 
+fn column_name(col: usize) -> &'static str {
+    COLUMNS.get(col).copied().unwrap_or("?")
+}
+
 fn int(line: usize, col: usize, text: &str) -> Result<i64, WplError> {
     text.parse::<i64>().map_err(|_| WplError::Number {
         line,
-        column: COLUMNS[col],
+        column: column_name(col),
         expected: "an integer",
         text: text.to_owned(),
     })
@@ -307,7 +318,7 @@ fn in_range<T>(
 ) -> Result<T, WplError> {
     v.ok_or_else(|| WplError::OutOfRange {
         line,
-        column: COLUMNS[col],
+        column: column_name(col),
         expected,
         text: text.to_owned(),
     })
@@ -325,7 +336,7 @@ fn flag(line: usize, col: usize, text: &str) -> Result<bool, WplError> {
 fn float(line: usize, col: usize, text: &str) -> Result<f32, WplError> {
     let v = text.parse::<f32>().map_err(|_| WplError::Number {
         line,
-        column: COLUMNS[col],
+        column: column_name(col),
         expected: "a number with a dot as decimal separator",
         text: text.to_owned(),
     })?;
@@ -345,7 +356,7 @@ fn xy_value(
 ) -> Result<Option<f64>, WplError> {
     let v = text.parse::<f64>().map_err(|_| WplError::Number {
         line,
-        column: COLUMNS[col],
+        column: column_name(col),
         expected: "a number with a dot as decimal separator",
         text: text.to_owned(),
     })?;
