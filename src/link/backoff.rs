@@ -20,7 +20,11 @@ impl Default for Backoff {
 impl Backoff {
     /// Delays from `initial`, doubling up to `max`.
     pub fn new(initial: Duration, max: Duration) -> Self {
-        Self { initial, max, next: initial }
+        Self {
+            initial,
+            max,
+            next: initial,
+        }
     }
 
     /// The delay before the next attempt; each call doubles the following one.

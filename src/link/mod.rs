@@ -6,9 +6,9 @@
 //! takes raw frames to write from its own channel. Dropping that sender stops the task.
 
 pub mod backoff;
+mod serial;
 pub mod spec;
 pub mod stats;
-mod serial;
 mod tcp;
 mod udp;
 
@@ -106,7 +106,11 @@ const TX_QUEUE: usize = 256;
 /// Starts a link task on the current tokio runtime.
 pub fn spawn(id: LinkId, spec: LinkSpec, events: mpsc::Sender<LinkEvent>) -> LinkHandle {
     let (tx, rx) = mpsc::channel(TX_QUEUE);
-    let ctx = LinkCtx { id, events, parser: FrameParser::new() };
+    let ctx = LinkCtx {
+        id,
+        events,
+        parser: FrameParser::new(),
+    };
     let task = match spec.clone() {
         LinkSpec::UdpIn { addr, port } => tokio::spawn(udp::run_in(ctx, addr, port, rx)),
         LinkSpec::UdpOut { host, port } => tokio::spawn(udp::run_out(ctx, host, port, rx)),
@@ -126,7 +130,13 @@ struct LinkCtx {
 impl LinkCtx {
     /// Reports a state change. Returns false when the engine has gone away.
     async fn state(&self, state: LinkState) -> bool {
-        self.events.send(LinkEvent::State { link: self.id, state }).await.is_ok()
+        self.events
+            .send(LinkEvent::State {
+                link: self.id,
+                state,
+            })
+            .await
+            .is_ok()
     }
 
     /// Parses bytes (a datagram if `datagram`) and sends the frames up. Returns false when the
@@ -141,7 +151,12 @@ impl LinkCtx {
         while let Some(f) = self.parser.next_frame() {
             frames.push(f);
         }
-        let batch = Inbound { link: self.id, t_us: wall_clock_us(), frames, parser: *self.parser.stats() };
+        let batch = Inbound {
+            link: self.id,
+            t_us: wall_clock_us(),
+            frames,
+            parser: *self.parser.stats(),
+        };
         self.events.send(LinkEvent::Inbound(batch)).await.is_ok()
     }
 

@@ -15,13 +15,24 @@ pub(crate) fn resolve(pattern: &str) -> Result<String, String> {
         return Ok(pattern.to_owned());
     }
     let paths = glob::glob(pattern).map_err(|e| format!("bad pattern '{pattern}': {e}"))?;
-    let mut found: Vec<String> = paths.flatten().map(|p| p.to_string_lossy().into_owned()).collect();
+    let mut found: Vec<String> = paths
+        .flatten()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
     found.sort();
-    found.into_iter().next().ok_or_else(|| format!("no device matches {pattern}"))
+    found
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("no device matches {pattern}"))
 }
 
 /// Runs until the engine drops the link.
-pub(super) async fn run(mut ctx: LinkCtx, pattern: String, baud: u32, mut rx: mpsc::Receiver<Vec<u8>>) {
+pub(super) async fn run(
+    mut ctx: LinkCtx,
+    pattern: String,
+    baud: u32,
+    mut rx: mpsc::Receiver<Vec<u8>>,
+) {
     let mut backoff = Backoff::default();
     loop {
         if !ctx.state(LinkState::Connecting).await {
@@ -35,7 +46,13 @@ pub(super) async fn run(mut ctx: LinkCtx, pattern: String, baud: u32, mut rx: mp
         });
         let reason = match opened {
             Ok((path, mut port)) => {
-                if !ctx.state(LinkState::Up { detail: format!("{path} at {baud} baud"), local: None }).await {
+                if !ctx
+                    .state(LinkState::Up {
+                        detail: format!("{path} at {baud} baud"),
+                        local: None,
+                    })
+                    .await
+                {
                     return;
                 }
                 backoff.reset();
@@ -66,7 +83,13 @@ pub(super) async fn run(mut ctx: LinkCtx, pattern: String, baud: u32, mut rx: mp
             Err(reason) => reason,
         };
         let d = backoff.next_delay();
-        if !ctx.state(LinkState::Down { reason, retry_in_ms: d.as_millis() as u64 }).await {
+        if !ctx
+            .state(LinkState::Down {
+                reason,
+                retry_in_ms: d.as_millis() as u64,
+            })
+            .await
+        {
             return;
         }
         let sleep = tokio::time::sleep(d);

@@ -40,7 +40,9 @@ pub enum LinkSpec {
 
 /// A connection string that could not be understood.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("bad link '{input}': {reason}. Expected udpin:ADDR:PORT, udpout:HOST:PORT, tcpout:HOST:PORT (or tcp:HOST:PORT) or serial:PATH:BAUD, e.g. udpin:0.0.0.0:14550 or serial:/dev/ttyUSB0:57600")]
+#[error(
+    "bad link '{input}': {reason}. Expected udpin:ADDR:PORT, udpout:HOST:PORT, tcpout:HOST:PORT (or tcp:HOST:PORT) or serial:PATH:BAUD, e.g. udpin:0.0.0.0:14550 or serial:/dev/ttyUSB0:57600"
+)]
 pub struct LinkSpecError {
     /// What was given.
     pub input: String,
@@ -67,9 +69,12 @@ fn host_port(input: &str, rest: &str) -> Result<(String, u16), LinkSpecError> {
     if host.is_empty() {
         return Err(err(input, "missing host or address"));
     }
-    let port = port
-        .parse::<u16>()
-        .map_err(|_| err(input, format!("port '{port}' is not a number from 0 to 65535")))?;
+    let port = port.parse::<u16>().map_err(|_| {
+        err(
+            input,
+            format!("port '{port}' is not a number from 0 to 65535"),
+        )
+    })?;
     Ok((host.to_owned(), port))
 }
 
@@ -111,7 +116,12 @@ impl FromStr for LinkSpec {
                     .parse::<u32>()
                     .ok()
                     .filter(|b| (300..=12_000_000).contains(b))
-                    .ok_or_else(|| err(input, format!("baud rate '{baud}' is not a number from 300 to 12000000")))?;
+                    .ok_or_else(|| {
+                        err(
+                            input,
+                            format!("baud rate '{baud}' is not a number from 300 to 12000000"),
+                        )
+                    })?;
                 Ok(LinkSpec::Serial {
                     path: path.to_owned(),
                     baud,
@@ -147,20 +157,50 @@ mod tests {
 
     #[test]
     fn parses_every_form() {
-        assert_eq!("udpin:0.0.0.0:14550".parse(), Ok(LinkSpec::UdpIn { addr: "0.0.0.0".into(), port: 14550 }));
-        assert_eq!("udpout:127.0.0.1:14550".parse(), Ok(LinkSpec::UdpOut { host: "127.0.0.1".into(), port: 14550 }));
-        assert_eq!("tcp:localhost:5760".parse(), Ok(LinkSpec::TcpOut { host: "localhost".into(), port: 5760 }));
-        assert_eq!("tcpout:[::1]:5760".parse(), Ok(LinkSpec::TcpOut { host: "::1".into(), port: 5760 }));
+        assert_eq!(
+            "udpin:0.0.0.0:14550".parse(),
+            Ok(LinkSpec::UdpIn {
+                addr: "0.0.0.0".into(),
+                port: 14550
+            })
+        );
+        assert_eq!(
+            "udpout:127.0.0.1:14550".parse(),
+            Ok(LinkSpec::UdpOut {
+                host: "127.0.0.1".into(),
+                port: 14550
+            })
+        );
+        assert_eq!(
+            "tcp:localhost:5760".parse(),
+            Ok(LinkSpec::TcpOut {
+                host: "localhost".into(),
+                port: 5760
+            })
+        );
+        assert_eq!(
+            "tcpout:[::1]:5760".parse(),
+            Ok(LinkSpec::TcpOut {
+                host: "::1".into(),
+                port: 5760
+            })
+        );
         assert_eq!(
             "serial:/dev/ttyUSB*:57600".parse(),
-            Ok(LinkSpec::Serial { path: "/dev/ttyUSB*".into(), baud: 57600 })
+            Ok(LinkSpec::Serial {
+                path: "/dev/ttyUSB*".into(),
+                baud: 57600
+            })
         );
     }
 
     #[test]
     fn errors_say_what_is_wrong() {
         let e = "udpin:0.0.0.0:99999".parse::<LinkSpec>().unwrap_err();
-        assert!(e.to_string().contains("port '99999' is not a number"), "{e}");
+        assert!(
+            e.to_string().contains("port '99999' is not a number"),
+            "{e}"
+        );
         let e = "serial:/dev/ttyUSB0".parse::<LinkSpec>().unwrap_err();
         assert!(e.to_string().contains("missing ':BAUD'"), "{e}");
         let e = "serial:/dev/ttyUSB0:fast".parse::<LinkSpec>().unwrap_err();

@@ -18,7 +18,13 @@ async fn bind_retrying(ctx: &LinkCtx, addr: &str, backoff: &mut Backoff) -> Opti
             Ok(s) => return Some(s),
             Err(e) => {
                 let d = backoff.next_delay();
-                if !ctx.state(LinkState::Down { reason: format!("cannot open a UDP socket on {addr}: {e}"), retry_in_ms: d.as_millis() as u64 }).await {
+                if !ctx
+                    .state(LinkState::Down {
+                        reason: format!("cannot open a UDP socket on {addr}: {e}"),
+                        retry_in_ms: d.as_millis() as u64,
+                    })
+                    .await
+                {
                     return None;
                 }
                 tokio::time::sleep(d).await;
@@ -28,7 +34,12 @@ async fn bind_retrying(ctx: &LinkCtx, addr: &str, backoff: &mut Backoff) -> Opti
 }
 
 /// `udpin:ADDR:PORT`.
-pub(super) async fn run_in(mut ctx: LinkCtx, addr: String, port: u16, mut rx: mpsc::Receiver<Vec<u8>>) {
+pub(super) async fn run_in(
+    mut ctx: LinkCtx,
+    addr: String,
+    port: u16,
+    mut rx: mpsc::Receiver<Vec<u8>>,
+) {
     let mut backoff = Backoff::default();
     let sock = loop {
         ctx.state(LinkState::Connecting).await;
@@ -37,7 +48,13 @@ pub(super) async fn run_in(mut ctx: LinkCtx, addr: String, port: u16, mut rx: mp
             Err(e) => {
                 let d = backoff.next_delay();
                 let reason = format!("cannot listen on {addr}:{port}: {e}");
-                if !ctx.state(LinkState::Down { reason, retry_in_ms: d.as_millis() as u64 }).await {
+                if !ctx
+                    .state(LinkState::Down {
+                        reason,
+                        retry_in_ms: d.as_millis() as u64,
+                    })
+                    .await
+                {
                     return;
                 }
                 tokio::time::sleep(d).await;
@@ -81,11 +98,19 @@ pub(super) async fn run_in(mut ctx: LinkCtx, addr: String, port: u16, mut rx: mp
 }
 
 /// `udpout:HOST:PORT`.
-pub(super) async fn run_out(mut ctx: LinkCtx, host: String, port: u16, mut rx: mpsc::Receiver<Vec<u8>>) {
+pub(super) async fn run_out(
+    mut ctx: LinkCtx,
+    host: String,
+    port: u16,
+    mut rx: mpsc::Receiver<Vec<u8>>,
+) {
     let mut backoff = Backoff::default();
     loop {
         ctx.state(LinkState::Connecting).await;
-        let target = match tokio::net::lookup_host((host.as_str(), port)).await.map(|mut a| a.next()) {
+        let target = match tokio::net::lookup_host((host.as_str(), port))
+            .await
+            .map(|mut a| a.next())
+        {
             Ok(Some(t)) => t,
             other => {
                 let why = match other {
@@ -93,7 +118,13 @@ pub(super) async fn run_out(mut ctx: LinkCtx, host: String, port: u16, mut rx: m
                     _ => "no address found".into(),
                 };
                 let d = backoff.next_delay();
-                if !ctx.state(LinkState::Down { reason: format!("cannot resolve {host}: {why}"), retry_in_ms: d.as_millis() as u64 }).await {
+                if !ctx
+                    .state(LinkState::Down {
+                        reason: format!("cannot resolve {host}: {why}"),
+                        retry_in_ms: d.as_millis() as u64,
+                    })
+                    .await
+                {
                     return;
                 }
                 tokio::time::sleep(d).await;
@@ -105,7 +136,13 @@ pub(super) async fn run_out(mut ctx: LinkCtx, host: String, port: u16, mut rx: m
             return;
         };
         let local = sock.local_addr().ok();
-        if !ctx.state(LinkState::Up { detail: format!("sending to {target}"), local }).await {
+        if !ctx
+            .state(LinkState::Up {
+                detail: format!("sending to {target}"),
+                local,
+            })
+            .await
+        {
             return;
         }
         backoff.reset();

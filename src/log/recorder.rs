@@ -74,19 +74,33 @@ impl Recorder {
     /// Creates `path` (and its folders) and starts recording into it. An existing file is
     /// appended to, never truncated.
     pub fn start(path: &Path) -> Result<Recorder, RecorderError> {
-        let create = |source| RecorderError::Create { path: path.to_owned(), source };
+        let create = |source| RecorderError::Create {
+            path: path.to_owned(),
+            source,
+        };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(create)?;
         }
-        let file = OpenOptions::new().create(true).append(true).open(path).map_err(create)?;
-        let status = Arc::new(Mutex::new(RecorderStatus { path: path.to_owned(), ..Default::default() }));
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(create)?;
+        let status = Arc::new(Mutex::new(RecorderStatus {
+            path: path.to_owned(),
+            ..Default::default()
+        }));
         let (tx, rx) = sync_channel(QUEUE);
         let st = Arc::clone(&status);
         let thread = std::thread::Builder::new()
             .name("steppe-recorder".into())
             .spawn(move || writer(file, rx, st))
             .map_err(create)?;
-        Ok(Recorder { tx, status, thread: Some(thread) })
+        Ok(Recorder {
+            tx,
+            status,
+            thread: Some(thread),
+        })
     }
 
     /// Queues one frame with its time. Never blocks; a full queue counts a dropped record.
@@ -135,7 +149,10 @@ fn writer(file: File, rx: Receiver<Msg>, status: Arc<Mutex<RecorderStatus>>) {
     let mut dirty = false;
     let fail = |e: std::io::Error, status: &Arc<Mutex<RecorderStatus>>| {
         if let Ok(mut s) = status.lock() {
-            s.error = Some(format!("recording stopped: cannot write {}: {e}", s.path.display()));
+            s.error = Some(format!(
+                "recording stopped: cannot write {}: {e}",
+                s.path.display()
+            ));
         }
     };
     loop {
@@ -200,8 +217,16 @@ pub fn default_tlog_dir() -> Result<PathBuf, RecorderError> {
     let base = std::env::var_os("XDG_DATA_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("APPDATA").filter(|v| !v.is_empty()).map(PathBuf::from))
-        .or_else(|| std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".local/share")))
+        .or_else(|| {
+            std::env::var_os("APPDATA")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local/share"))
+        })
         .ok_or(RecorderError::NoDataDir)?;
     Ok(base.join("steppe").join("tlogs"))
 }
@@ -237,7 +262,10 @@ mod tests {
         let rec = Recorder::start(&path).expect("starts");
         let mut s = Sender::new(255, 190);
         for i in 0..1000u64 {
-            rec.record(1_700_000_000_000_000 + i, s.encode(&gcs_heartbeat(), Version::V2).raw());
+            rec.record(
+                1_700_000_000_000_000 + i,
+                s.encode(&gcs_heartbeat(), Version::V2).raw(),
+            );
         }
         let st = rec.stop();
         assert_eq!((st.records, st.dropped, st.closed), (1000, 0, true));
@@ -254,13 +282,18 @@ mod tests {
         let path = dir.join("b.tlog");
         let rec = Recorder::start(&path).expect("starts");
         let mut s = Sender::new(255, 190);
-        rec.record(1_700_000_000_000_000, s.encode(&gcs_heartbeat(), Version::V2).raw());
+        rec.record(
+            1_700_000_000_000_000,
+            s.encode(&gcs_heartbeat(), Version::V2).raw(),
+        );
         // Without stopping: the bytes must be visible to another reader soon.
         let deadline = Instant::now() + FLUSH_INTERVAL * 10;
         let mut seen = 0;
         while Instant::now() < deadline && seen == 0 {
             std::thread::sleep(Duration::from_millis(20));
-            seen = std::fs::read(&path).map(|d| TlogReader::new(&d).count()).unwrap_or(0);
+            seen = std::fs::read(&path)
+                .map(|d| TlogReader::new(&d).count())
+                .unwrap_or(0);
         }
         assert_eq!(seen, 1);
         drop(rec);
@@ -283,6 +316,10 @@ mod tests {
     #[test]
     fn unwritable_path_is_a_clear_error() {
         let e = Recorder::start(Path::new("/proc/steppe/x.tlog")).unwrap_err();
-        assert!(e.to_string().starts_with("cannot create tlog /proc/steppe/x.tlog"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("cannot create tlog /proc/steppe/x.tlog"),
+            "{e}"
+        );
     }
 }
