@@ -1,0 +1,329 @@
+//! Operations in flight (commands, mission transfers, parameter transfers): starting them,
+//! feeding them messages and timeouts, and turning their ends into events. One operation of a
+//! kind per vehicle at a time; a second one is refused as busy rather than interleaved.
+
+use super::{Event, RequestId};
+use crate::plan::{MissionItem, MissionType};
+use crate::protocol::actions::ActionError;
+use crate::protocol::command::{CommandError, CommandTransaction, result as mav_result};
+use crate::protocol::mission::{Address, MissionError, MissionTransfer};
+use crate::protocol::params::{ParamDownload, ParamError, ParamSetter};
+use crate::protocol::wire::Wire;
+use crate::plan::mission_item::cmd;
+use crate::vehicle::VehicleId;
+
+/// Why an operation failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OpError {
+    /// No such vehicle has been heard.
+    #[error("vehicle {0} is not connected (no heartbeat heard from it)")]
+    UnknownVehicle(VehicleId),
+    /// The same kind of operation is already running on that vehicle.
+    #[error("busy: {0} is already in progress on this vehicle")]
+    Busy(String),
+    /// The action does not apply to this vehicle.
+    #[error(transparent)]
+    Action(#[from] ActionError),
+    /// The vehicle refused or ignored a command.
+    #[error(transparent)]
+    Command(#[from] CommandError),
+    /// A mission transfer failed.
+    #[error(transparent)]
+    Mission(#[from] MissionError),
+    /// A parameter transfer failed.
+    #[error(transparent)]
+    Param(#[from] ParamError),
+    /// The backend stopped first.
+    #[error("the backend stopped before the operation finished")]
+    Stopped,
+}
+
+/// How long to wait for MISSION_CURRENT after the legacy MISSION_SET_CURRENT (µs).
+const SET_CURRENT_WAIT_US: u64 = 3_000_000;
+
+pub(super) enum Op {
+    Command {
+        id: RequestId,
+        tx: CommandTransaction,
+    },
+    /// Legacy MISSION_SET_CURRENT, confirmed by MISSION_CURRENT carrying the same number.
+    SetCurrent {
+        id: RequestId,
+        vehicle: Address,
+        seq: u16,
+        deadline_us: u64,
+        tries: u32,
+    },
+    Mission {
+        id: RequestId,
+        tx: MissionTransfer,
+        /// PX4 downloads: the home item to put first (ArduPilot convention for callers).
+        prepend: Option<MissionItem>,
+        last: (usize, usize),
+    },
+    ParamDownload {
+        id: RequestId,
+        tx: ParamDownload,
+        last: (usize, usize),
+    },
+    ParamSet {
+        id: RequestId,
+        name: String,
+        tx: ParamSetter,
+    },
+}
+
+impl Op {
+    fn vehicle(&self) -> Address {
+        match self {
+            Op::Command { tx, .. } => tx.vehicle(),
+            Op::SetCurrent { vehicle, .. } => *vehicle,
+            Op::Mission { tx, .. } => tx.vehicle(),
+            Op::ParamDownload { tx, .. } => tx.vehicle(),
+            Op::ParamSet { tx, .. } => tx.vehicle(),
+        }
+    }
+
+    /// A key that must be unique among running operations of one vehicle.
+    fn key(&self) -> String {
+        match self {
+            Op::Command { tx, .. } => format!("command {}", crate::protocol::command::command_name(tx.command().command)),
+            Op::SetCurrent { .. } => "set current item".into(),
+            Op::Mission { tx, .. } => format!("a {} transfer", tx.kind()),
+            Op::ParamDownload { .. } => "a parameter download".into(),
+            Op::ParamSet { name, .. } => format!("setting {name}"),
+        }
+    }
+
+    fn deadline_us(&self) -> Option<u64> {
+        match self {
+            Op::Command { tx, .. } => tx.deadline_us(),
+            Op::SetCurrent { deadline_us, .. } => Some(*deadline_us),
+            Op::Mission { tx, .. } => tx.deadline_us(),
+            Op::ParamDownload { tx, .. } => tx.deadline_us(),
+            Op::ParamSet { tx, .. } => tx.deadline_us(),
+        }
+    }
+}
+
+/// Everything in flight.
+#[derive(Default)]
+pub(super) struct Ops {
+    ops: Vec<Op>,
+    events: Vec<Event>,
+}
+
+fn set_current_msg(vehicle: Address, seq: u16) -> Wire {
+    Wire::MissionSetCurrent { target_system: vehicle.sysid, target_component: vehicle.compid, seq }
+}
+
+impl Ops {
+    /// Starts an operation unless one of the same kind runs on that vehicle.
+    pub fn start(&mut self, mut op: Op, now_us: u64) -> Result<Vec<Wire>, (RequestId, OpError)> {
+        let (v, k) = (op.vehicle(), op.key());
+        if self.ops.iter().any(|o| o.vehicle() == v && o.key() == k) {
+            return Err((op_id(&op), OpError::Busy(k)));
+        }
+        let out = match &mut op {
+            Op::Command { tx, .. } => tx.start(now_us),
+            Op::SetCurrent { vehicle, seq, .. } => vec![set_current_msg(*vehicle, *seq)],
+            Op::Mission { tx, .. } => tx.start(now_us),
+            Op::ParamDownload { tx, .. } => tx.start(now_us),
+            Op::ParamSet { tx, .. } => tx.start(now_us),
+        };
+        self.ops.push(op);
+        self.conclude();
+        Ok(out)
+    }
+
+    /// Feeds a microservice message from `from`.
+    pub fn on_wire(&mut self, from: Address, w: &Wire, now_us: u64) -> Vec<Wire> {
+        let mut out = Vec::new();
+        for op in &mut self.ops {
+            if op.vehicle() != from {
+                continue;
+            }
+            match op {
+                Op::Command { tx, .. } => out.extend(tx.handle(from, w, now_us)),
+                Op::Mission { tx, .. } => out.extend(tx.handle(from, w, now_us)),
+                Op::ParamDownload { tx, .. } => out.extend(tx.handle(from, w, now_us)),
+                Op::ParamSet { tx, .. } => out.extend(tx.handle(from, w, now_us)),
+                Op::SetCurrent { .. } => {}
+            }
+        }
+        self.conclude();
+        out
+    }
+
+    /// Feeds a STATUSTEXT (commands quote them in their errors).
+    pub fn on_statustext(&mut self, sysid: u8, text: &str) {
+        for op in &mut self.ops {
+            if let Op::Command { tx, .. } = op {
+                tx.note_statustext(sysid, text);
+            }
+        }
+    }
+
+    /// Feeds MISSION_CURRENT (confirms a legacy set-current).
+    pub fn on_mission_current(&mut self, from: Address, seq: u16) {
+        let mut done = Vec::new();
+        self.ops.retain(|op| match op {
+            Op::SetCurrent { id, vehicle, seq: want, .. } if *vehicle == from && *want == seq => {
+                done.push(*id);
+                false
+            }
+            _ => true,
+        });
+        for id in done {
+            self.events.push(Event::CommandDone { id, result: Ok(()) });
+        }
+    }
+
+    /// Handles timeouts.
+    pub fn poll(&mut self, now_us: u64) -> Vec<Wire> {
+        let mut out = Vec::new();
+        for op in &mut self.ops {
+            if op.deadline_us().is_none_or(|d| d > now_us) {
+                continue;
+            }
+            match op {
+                Op::Command { tx, .. } => out.extend(tx.poll(now_us)),
+                Op::Mission { tx, .. } => out.extend(tx.poll(now_us)),
+                Op::ParamDownload { tx, .. } => out.extend(tx.poll(now_us)),
+                Op::ParamSet { tx, .. } => out.extend(tx.poll(now_us)),
+                Op::SetCurrent { vehicle, seq, deadline_us, tries, .. } => {
+                    *tries += 1;
+                    *deadline_us = now_us + SET_CURRENT_WAIT_US;
+                    if *tries <= 3 {
+                        out.push(set_current_msg(*vehicle, *seq));
+                    }
+                }
+            }
+        }
+        self.conclude();
+        out
+    }
+
+    /// The earliest deadline of any operation.
+    pub fn next_deadline_us(&self) -> Option<u64> {
+        self.ops.iter().filter_map(Op::deadline_us).min()
+    }
+
+    /// Events produced since the last call (progress and results).
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// Moves finished operations out as events; emits progress changes. A command to set the
+    /// current item that the vehicle does not support falls back to MISSION_SET_CURRENT.
+    fn conclude(&mut self) {
+        let mut fallback = Vec::new();
+        let events = &mut self.events;
+        self.ops.retain_mut(|op| match op {
+            Op::Command { id, tx } => match tx.outcome() {
+                None => true,
+                Some(Err(CommandError::Rejected { command, result, .. }))
+                    if *command == cmd::DO_SET_MISSION_CURRENT && *result == mav_result::UNSUPPORTED =>
+                {
+                    let seq = match tx.command().form {
+                        crate::protocol::command::CommandForm::Long(p) => p[0] as u16,
+                        crate::protocol::command::CommandForm::Int { params, .. } => params[0] as u16,
+                    };
+                    fallback.push((*id, tx.vehicle(), seq));
+                    false
+                }
+                Some(r) => {
+                    events.push(Event::CommandDone { id: *id, result: r.clone().map_err(OpError::from) });
+                    false
+                }
+            },
+            Op::SetCurrent { id, tries, seq, .. } => {
+                if *tries > 3 {
+                    let err = CommandError::Timeout { command: cmd::DO_SET_MISSION_CURRENT, tries: *tries, texts: vec![format!("no MISSION_CURRENT {seq} after MISSION_SET_CURRENT")] };
+                    events.push(Event::CommandDone { id: *id, result: Err(err.into()) });
+                    false
+                } else {
+                    true
+                }
+            }
+            Op::Mission { id, tx, prepend, last } => {
+                let p = tx.progress();
+                if p != *last {
+                    *last = p;
+                    events.push(Event::Progress { id: *id, done: p.0, total: p.1, verifying: tx.verifying() });
+                }
+                match tx.take_outcome() {
+                    None => true,
+                    Some(r) => {
+                        let r = r.map(|mut items| {
+                            if let Some(home) = prepend.take() {
+                                items.insert(0, home);
+                            }
+                            items
+                        });
+                        events.push(Event::MissionDone { id: *id, result: r.map_err(OpError::from) });
+                        false
+                    }
+                }
+            }
+            Op::ParamDownload { id, tx, last } => {
+                let p = tx.progress();
+                if p != *last {
+                    *last = p;
+                    events.push(Event::Progress { id: *id, done: p.0, total: p.1, verifying: false });
+                }
+                match tx.take_outcome() {
+                    None => true,
+                    Some(r) => {
+                        events.push(Event::ParamsDone { id: *id, result: r.map_err(OpError::from) });
+                        false
+                    }
+                }
+            }
+            Op::ParamSet { id, tx, .. } => match tx.outcome() {
+                None => true,
+                Some(r) => {
+                    events.push(Event::ParamSetDone { id: *id, result: r.clone().map_err(OpError::from) });
+                    false
+                }
+            },
+        });
+        for (id, vehicle, seq) in fallback {
+            self.ops.push(Op::SetCurrent { id, vehicle, seq, deadline_us: 0, tries: 0 });
+        }
+    }
+
+    /// Ends everything with [`OpError::Stopped`].
+    pub fn stop_all(&mut self) -> Vec<Event> {
+        let mut out = self.take_events();
+        for op in self.ops.drain(..) {
+            let id = op_id(&op);
+            out.push(match op {
+                Op::Command { .. } | Op::SetCurrent { .. } => Event::CommandDone { id, result: Err(OpError::Stopped) },
+                Op::Mission { .. } => Event::MissionDone { id, result: Err(OpError::Stopped) },
+                Op::ParamDownload { .. } => Event::ParamsDone { id, result: Err(OpError::Stopped) },
+                Op::ParamSet { .. } => Event::ParamSetDone { id, result: Err(OpError::Stopped) },
+            });
+        }
+        out
+    }
+}
+
+fn op_id(op: &Op) -> RequestId {
+    match op {
+        Op::Command { id, .. }
+        | Op::SetCurrent { id, .. }
+        | Op::Mission { id, .. }
+        | Op::ParamDownload { id, .. }
+        | Op::ParamSet { id, .. } => *id,
+    }
+}
+
+/// A mission list as the caller gives it (item 0 = home for missions) adapted for PX4, which
+/// has no home item: drops it.
+pub(super) fn for_px4_upload(kind: MissionType, mut items: Vec<MissionItem>) -> Vec<MissionItem> {
+    if kind == MissionType::Mission && !items.is_empty() {
+        items.remove(0);
+    }
+    items
+}
