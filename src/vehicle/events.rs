@@ -99,8 +99,10 @@ pub enum FleetEvent {
         /// The photo; its `t_us` is the event time.
         event: CameraEvent,
     },
-    /// Home was set for the first time, or moved by more than
-    /// [`super::state::HOME_MOVED_M`] horizontally or vertically since the last HomeSet.
+    /// Home was received for the first time, or, at arming or while armed, is more than
+    /// [`super::state::HOME_MOVED_M`] (horizontally or vertically) away from the last HomeSet.
+    /// So the home locked at arming and in-flight DO_SET_HOME are listed; the home that
+    /// follows a disarmed vehicle around on the ground is not.
     HomeSet {
         /// Vehicle.
         id: VehicleId,

@@ -9,6 +9,7 @@
 //! message) for every inbound frame, and [`Fleet::check_timeouts`] with the current time.
 //! Both return [`FleetEvent`]s for discrete changes.
 
+mod ardupilot_modes;
 mod battery;
 mod camera;
 mod events;

@@ -293,15 +293,28 @@ fn home_events_are_debounced() {
         Some(594.07),
         "state keeps the latest"
     );
-    // Moved ~11 m.
-    assert_eq!(v.apply(&home(-353_625_263, 594_070), T0 + 2).len(), 1);
+    // Moved ~11 m while disarmed: home follows the vehicle, no event.
+    assert!(v.apply(&home(-353_625_263, 594_070), T0 + 2).is_empty());
+    // Arming locks the home where it is now: announced with the arming.
+    let ev = beat(&mut v, hb(0, 129, 4), T0 + 2);
+    assert!(
+        matches!(
+            ev.as_slice(),
+            [FleetEvent::Armed { .. }, FleetEvent::HomeSet { .. }, ..]
+        ),
+        "{ev:?}"
+    );
+    assert!(v.apply(&home(-353_625_263, 594_070), T0 + 2).is_empty());
+    // Armed: a move is a real change (DO_SET_HOME).
+    assert_eq!(v.apply(&home(-353_626_263, 594_070), T0 + 2).len(), 1);
+    assert!(v.apply(&home(-353_626_264, 594_071), T0 + 2).is_empty());
     let zero = MavMessage::HOME_POSITION(HOME_POSITION_DATA::default());
     assert!(v.apply(&zero, T0 + 3).is_empty(), "0,0 placeholder ignored");
     assert!(v.home.is_some());
     assert!(!v.is_stale(FieldGroup::Home, u64::MAX));
     v.apply(
         &MavMessage::GLOBAL_POSITION_INT(GLOBAL_POSITION_INT_DATA {
-            lat: -353_625_263,
+            lat: -353_626_264,
             lon: 1_491_663_043,
             ..Default::default()
         }),
