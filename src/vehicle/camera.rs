@@ -114,7 +114,8 @@ fn finite(v: f32) -> Option<f64> {
 }
 
 fn finite_triplet(v: [f32; 3]) -> Option<[f64; 3]> {
-    Some([finite(v[0])?, finite(v[1])?, finite(v[2])?])
+    let [a, b, c] = v;
+    Some([finite(a)?, finite(b)?, finite(c)?])
 }
 
 /// Roll, pitch, yaw (degrees, yaw in [0, 360)) of a unit quaternion `[w, x, y, z]`; `None` for

@@ -23,7 +23,7 @@ pub enum FleetEvent {
         class: VehicleClass,
         /// Mode at first contact.
         mode: String,
-        /// Armed at first contact.
+        /// Armed at first contact (no separate [`FleetEvent::Armed`] is emitted for it).
         armed: bool,
     },
     /// The mode name changed.
