@@ -80,73 +80,65 @@ impl Replay {
         self.fleet.ids().collect()
     }
 
-    /// Mode at first contact followed by every mode change.
-    fn modes(&self, id: VehicleId) -> Vec<String> {
-        self.events
-            .iter()
-            .filter(|e| e.id() == id)
-            .filter_map(|e| match e {
-                FleetEvent::VehicleAppeared { mode, .. } => Some(mode.clone()),
-                FleetEvent::ModeChanged { to, .. } => Some(to.clone()),
-                _ => None,
-            })
-            .collect()
+    /// What `f` picks from each event, in order.
+    fn pick<'a, T>(&'a self, f: impl Fn(&'a FleetEvent) -> Option<T>) -> Vec<T> {
+        self.events.iter().filter_map(f).collect()
+    }
+
+    /// Mode at first contact followed by every mode change, joined by " > ".
+    fn modes(&self, id: VehicleId) -> String {
+        let modes = self.pick(|e| match e {
+            FleetEvent::VehicleAppeared { mode, .. } if e.id() == id => Some(mode.clone()),
+            FleetEvent::ModeChanged { to, .. } if e.id() == id => Some(to.clone()),
+            _ => None,
+        });
+        modes.join(" > ")
     }
 
     fn reached(&self) -> Vec<u16> {
-        self.events
-            .iter()
-            .filter_map(|e| match e {
-                FleetEvent::MissionItemReached { seq, .. } => Some(*seq),
-                _ => None,
-            })
-            .collect()
+        self.pick(|e| match e {
+            FleetEvent::MissionItemReached { seq, .. } => Some(*seq),
+            _ => None,
+        })
     }
 
     fn mission_current(&self) -> Vec<u16> {
-        self.events
-            .iter()
-            .filter_map(|e| match e {
-                FleetEvent::MissionCurrent { seq, .. } => Some(*seq),
-                _ => None,
-            })
-            .collect()
+        self.pick(|e| match e {
+            FleetEvent::MissionCurrent { seq, .. } => Some(*seq),
+            _ => None,
+        })
+    }
+
+    fn texts(&self) -> Vec<&str> {
+        self.pick(|e| match e {
+            FleetEvent::StatusText { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+    }
+
+    fn photos(&self) -> Vec<&CameraEvent> {
+        self.pick(|e| match e {
+            FleetEvent::CameraTrigger { event, .. } => Some(event),
+            _ => None,
+        })
     }
 
     fn count(&self, pred: impl Fn(&FleetEvent) -> bool) -> usize {
         self.events.iter().filter(|e| pred(e)).count()
     }
 
-    fn texts(&self) -> Vec<&str> {
-        self.events
-            .iter()
-            .filter_map(|e| match e {
-                FleetEvent::StatusText { text, .. } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn photos(&self) -> Vec<&CameraEvent> {
-        self.events
-            .iter()
-            .filter_map(|e| match e {
-                FleetEvent::CameraTrigger { event, .. } => Some(event),
-                _ => None,
-            })
-            .collect()
-    }
-
     fn lost_regained(&self) -> (usize, usize) {
+        let lost = self.count(|e| matches!(e, FleetEvent::VehicleLost { .. }));
         (
-            self.count(|e| matches!(e, FleetEvent::VehicleLost { .. })),
+            lost,
             self.count(|e| matches!(e, FleetEvent::VehicleRegained { .. })),
         )
     }
 
     fn arm_counts(&self) -> (usize, usize) {
+        let armed = self.count(|e| matches!(e, FleetEvent::Armed { .. }));
         (
-            self.count(|e| matches!(e, FleetEvent::Armed { .. })),
+            armed,
             self.count(|e| matches!(e, FleetEvent::Disarmed { .. })),
         )
     }
@@ -202,13 +194,8 @@ fn arducopter411_auto_36_waypoints() {
     only_vehicle(&r, id, Autopilot::ArduPilot, VehicleClass::Copter);
     let v = r.fleet.get(id).expect("vehicle");
     assert!(v.mavlink2);
-    let modes = ["STABILIZE", "ALT_HOLD", "LOITER", "AUTO"];
-    let expect: Vec<&str> = modes
-        .iter()
-        .chain(&modes)
-        .chain(&["STABILIZE", "ALT_HOLD", "STABILIZE"])
-        .copied()
-        .collect();
+    let flight = "STABILIZE > ALT_HOLD > LOITER > AUTO";
+    let expect = format!("{flight} > {flight} > STABILIZE > ALT_HOLD > STABILIZE");
     assert_eq!(r.modes(id), expect);
     assert_eq!(r.reached(), (1..=36).collect::<Vec<u16>>());
     assert_eq!(
@@ -234,7 +221,7 @@ fn arduplane36_auto_waypoints_1_to_5() {
     assert!(r.fleet.get(id).is_some_and(|v| v.mavlink2));
     // The file starts in FBWA (SOURCES.md says MANUAL->FBWA->AUTO; the heartbeats say
     // FBWA, then MANUAL 14 s later, then AUTO).
-    assert_eq!(r.modes(id), ["FBWA", "MANUAL", "AUTO"]);
+    assert_eq!(r.modes(id), "FBWA > MANUAL > AUTO");
     assert_eq!(r.reached(), [1, 2, 3, 4, 5]);
     assert_eq!(r.arm_counts(), (1, 0));
     let alt = r.max_alt_rel_m[&id];
@@ -267,14 +254,7 @@ fn arducopter_2013_mission_planner_auto() {
     assert!(!v.mavlink2);
     assert_eq!(
         r.modes(id),
-        [
-            "STABILIZE",
-            "LOITER",
-            "STABILIZE",
-            "AUTO",
-            "LOITER",
-            "STABILIZE"
-        ]
+        "STABILIZE > LOITER > STABILIZE > AUTO > LOITER > STABILIZE"
     );
     // MISSION_CURRENT 0..26, then 65535 (no current item), which is not an event.
     assert_eq!(r.mission_current(), (0..=26).collect::<Vec<u16>>());
@@ -295,16 +275,13 @@ fn arducopter411_mission_planner_download_on_ground() {
     let r = Replay::of("tlog/arducopter411_real_2021_missionplanner_mixed_v1v2_wpdownload.tlog");
     let id = VehicleId::new(10, 1);
     only_vehicle(&r, id, Autopilot::ArduPilot, VehicleClass::Copter);
-    assert_eq!(r.modes(id), ["STABILIZE"]);
+    assert_eq!(r.modes(id), "STABILIZE");
     assert!(r.fleet.get(id).is_some_and(|v| v.mavlink2 && !v.armed));
     assert_eq!(r.arm_counts(), (0, 0));
     // One 4.0 s heartbeat gap.
     assert_eq!(r.lost_regained(), (1, 1));
-    assert_eq!(
-        r.texts().len(),
-        30,
-        "Mission Planner's own 3 STATUSTEXT are not the vehicle's"
-    );
+    // Mission Planner's own 3 STATUSTEXT are not the vehicle's
+    assert_eq!(r.texts().len(), 30);
     assert!(r.reached().is_empty());
 }
 
@@ -332,7 +309,7 @@ fn ardusub_manual() {
     // Camera 1/100 and companion 1/194 send heartbeats too; GPS_INPUT from 1/220 is ignored.
     only_vehicle(&r, id, Autopilot::ArduPilot, VehicleClass::Sub);
     let v = r.fleet.get(id).expect("vehicle");
-    assert_eq!(r.modes(id), ["MANUAL"]);
+    assert_eq!(r.modes(id), "MANUAL");
     assert_eq!(r.arm_counts(), (1, 1));
     assert_eq!(
         v.battery.remaining_pct, None,
@@ -355,7 +332,7 @@ fn quadplane_sitl_2018() {
     let id = VehicleId::new(1, 1);
     // This QuadPlane reports MAV_TYPE_FIXED_WING: Plane table, Q modes still named.
     only_vehicle(&r, id, Autopilot::ArduPilot, VehicleClass::Plane);
-    assert_eq!(r.modes(id), ["QLOITER", "CIRCLE", "GUIDED", "QLAND"]);
+    assert_eq!(r.modes(id), "QLOITER > CIRCLE > GUIDED > QLAND");
     assert_eq!(r.arm_counts(), (0, 1));
     assert!(!r.fleet.get(id).is_some_and(|v| v.mavlink2));
     assert_eq!(r.lost_regained(), (5, 5));
@@ -370,21 +347,8 @@ fn cmac_2015_with_bad_data() {
     let r = Replay::of("tlog/arducopter_cmac_2015_mav1_baddata.tlog");
     let id = VehicleId::new(1, 1);
     only_vehicle(&r, id, Autopilot::ArduPilot, VehicleClass::Copter);
-    let modes = r.modes(id);
-    assert_eq!(
-        modes,
-        [
-            "STABILIZE",
-            "LOITER",
-            "AUTO",
-            "LOITER",
-            "STABILIZE",
-            "LOITER",
-            "STABILIZE",
-            "RTL",
-            "STABILIZE"
-        ]
-    );
+    let expect = "STABILIZE > LOITER > AUTO > LOITER > STABILIZE > LOITER > STABILIZE > RTL";
+    assert_eq!(r.modes(id), format!("{expect} > STABILIZE"));
     assert_eq!(r.arm_counts(), (7, 7));
     assert_eq!(r.lost_regained(), (3, 2));
 }
@@ -395,7 +359,7 @@ fn arduplane_2012_truncated_with_gcs_claiming_ardupilot() {
     let id = VehicleId::new(1, 1);
     // 255/190 sends HEARTBEAT type GCS with autopilot ARDUPILOTMEGA: still not a vehicle.
     only_vehicle(&r, id, Autopilot::ArduPilot, VehicleClass::Plane);
-    assert_eq!(r.modes(id), ["MANUAL"]);
+    assert_eq!(r.modes(id), "MANUAL");
     assert!(matches!(
         r.events.first(),
         Some(FleetEvent::VehicleAppeared { armed: true, .. })
@@ -418,15 +382,12 @@ fn px4_hexa_three_flights() {
     assert_eq!(r.fleet.get(id).map(|v| v.mav_type), Some(13));
     assert_eq!(
         r.modes(id),
-        ["Manual", "Hold", "Position", "Altitude", "Position"]
+        "Manual > Hold > Position > Altitude > Position"
     );
     assert_eq!(r.arm_counts(), (3, 3));
     let texts = r.texts();
-    assert_eq!(
-        texts.len(),
-        13,
-        "PX4 sends id != 0 for single-chunk messages"
-    );
+    // PX4 sends id != 0 for single-chunk messages
+    assert_eq!(texts.len(), 13);
     assert_eq!(
         texts.iter().filter(|t| **t == "Takeoff detected").count(),
         3
@@ -449,7 +410,7 @@ fn px4_2014_compid_241() {
     let r = Replay::of("tlog/px4/px4_2014_mavproxy_mav1_tiny_onground.tlog");
     let id = VehicleId::new(1, 241);
     only_vehicle(&r, id, Autopilot::Px4, VehicleClass::Copter);
-    assert_eq!(r.modes(id), ["Manual"]);
+    assert_eq!(r.modes(id), "Manual");
     assert!(!r.fleet.get(id).is_some_and(|v| v.mavlink2));
 }
 
@@ -514,7 +475,7 @@ fn sitl_copter_survey_with_camera() {
     // GCS script 255/190, MAVProxy 255/230 and the MAVProxy-written 1/190 PARAM_VALUE are not
     // vehicles.
     only_vehicle(&r, id, Autopilot::ArduPilot, VehicleClass::Copter);
-    assert_eq!(r.modes(id), ["STABILIZE", "GUIDED", "AUTO"]);
+    assert_eq!(r.modes(id), "STABILIZE > GUIDED > AUTO");
     assert_eq!(r.arm_counts(), (1, 1));
     let expect: Vec<u16> = [2, 3].into_iter().chain((5..=39).step_by(2)).collect();
     assert_eq!(r.reached(), expect);
@@ -543,12 +504,9 @@ fn sitl_plane_survey_with_camera() {
     let r = Replay::of("sitl/arduplane_sitl_survey_jalalabad_camera.tlog");
     let id = VehicleId::new(1, 1);
     only_vehicle(&r, id, Autopilot::ArduPilot, VehicleClass::Plane);
-    assert_eq!(r.modes(id), ["INITIALISING", "MANUAL", "AUTO", "RTL"]);
-    assert_eq!(
-        r.arm_counts(),
-        (1, 0),
-        "still armed, loitering over home at the end"
-    );
+    assert_eq!(r.modes(id), "INITIALISING > MANUAL > AUTO > RTL");
+    // still armed, loitering over home at the end
+    assert_eq!(r.arm_counts(), (1, 0));
     let expect = [
         1, 2, 3, 5, 7, 8, 9, 11, 13, 14, 15, 17, 19, 20, 21, 23, 25, 26, 27, 29, 31, 32, 33, 35,
         37, 38, 39, 41, 43,
