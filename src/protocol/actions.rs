@@ -5,8 +5,8 @@
 use super::command::{Command, CommandForm};
 use crate::geo::LatLon;
 use crate::plan::mission_item::{cmd, frame};
-use crate::vehicle::modes::{mode_names, mode_number};
 use crate::vehicle::{Autopilot, VehicleClass, VehicleState};
+use crate::vehicle::{mode_names, mode_number};
 
 /// An operator action on one vehicle.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,18 +110,30 @@ fn long(command: u16, p: [f32; 7]) -> Command {
     Command::long(command, p)
 }
 
-fn check(what: &'static str, v: f32, lo: f32, hi: f32, range: &'static str) -> Result<(), ActionError> {
+fn check(
+    what: &'static str,
+    v: f32,
+    lo: f32,
+    hi: f32,
+    range: &'static str,
+) -> Result<(), ActionError> {
     if v.is_finite() && (lo..=hi).contains(&v) {
         Ok(())
     } else {
-        Err(ActionError::BadValue { what, range, value: v.to_string() })
+        Err(ActionError::BadValue {
+            what,
+            range,
+            value: v.to_string(),
+        })
     }
 }
 
 fn set_mode(state: &VehicleState, name: &str) -> Result<Command, ActionError> {
-    let m = mode_number(state.autopilot, state.class, name).ok_or_else(|| ActionError::UnknownMode {
-        name: name.to_owned(),
-        available: mode_names(state.autopilot, state.class).join(", "),
+    let m = mode_number(state.autopilot, state.class, name).ok_or_else(|| {
+        ActionError::UnknownMode {
+            name: name.to_owned(),
+            available: mode_names(state.autopilot, state.class).join(", "),
+        }
     })?;
     let [a, b, c] = m.do_set_mode_params();
     Ok(long(cmd::DO_SET_MODE, [a, b, c, 0.0, 0.0, 0.0, 0.0]))
@@ -132,7 +144,13 @@ fn reposition(position: LatLon, alt_rel_m: f32) -> Command {
     Command {
         command: cmd::DO_REPOSITION,
         // p1 ground speed (-1 = default), p2 bit 0 = switch to guided, p4 yaw (NaN = keep).
-        form: CommandForm::Int { frame: frame::GLOBAL_RELATIVE_ALT, params: [-1.0, 1.0, 0.0, f32::NAN], x, y, z: alt_rel_m },
+        form: CommandForm::Int {
+            frame: frame::GLOBAL_RELATIVE_ALT,
+            params: [-1.0, 1.0, 0.0, f32::NAN],
+            x,
+            y,
+            z: alt_rel_m,
+        },
     }
 }
 
@@ -145,24 +163,41 @@ pub fn plan_action(action: &VehicleAction, state: &VehicleState) -> Result<Comma
     let px4 = state.autopilot == Autopilot::Px4;
     let nan = f32::NAN;
     Ok(match action {
-        VehicleAction::Arm => long(cmd::COMPONENT_ARM_DISARM, [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
+        VehicleAction::Arm => long(
+            cmd::COMPONENT_ARM_DISARM,
+            [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        ),
         VehicleAction::Disarm { force } => {
             let magic = if *force { FORCE_DISARM_MAGIC } else { 0.0 };
-            long(cmd::COMPONENT_ARM_DISARM, [0.0, magic, 0.0, 0.0, 0.0, 0.0, 0.0])
+            long(
+                cmd::COMPONENT_ARM_DISARM,
+                [0.0, magic, 0.0, 0.0, 0.0, 0.0, 0.0],
+            )
         }
         VehicleAction::SetMode(name) => set_mode(state, name)?,
         VehicleAction::Takeoff { alt_rel_m } => {
-            check("takeoff altitude", *alt_rel_m, 1.0, 10_000.0, "1 to 10000 m above home")?;
+            check(
+                "takeoff altitude",
+                *alt_rel_m,
+                1.0,
+                10_000.0,
+                "1 to 10000 m above home",
+            )?;
             if px4 {
                 // PX4 wants the altitude above mean sea level.
                 let home = state.home.as_ref().ok_or_else(|| {
-                    ActionError::NotReady("no home position yet: PX4 takeoff needs it to compute the altitude".into())
+                    ActionError::NotReady(
+                        "no home position yet: PX4 takeoff needs it to compute the altitude".into(),
+                    )
                 })?;
                 let amsl = (home.alt_amsl_m + f64::from(*alt_rel_m)) as f32;
                 long(cmd::NAV_TAKEOFF, [nan, 0.0, 0.0, nan, nan, nan, amsl])
             } else {
                 let pitch = if is_plane(state.class) { 15.0 } else { 0.0 };
-                long(cmd::NAV_TAKEOFF, [pitch, 0.0, 0.0, 0.0, 0.0, 0.0, *alt_rel_m])
+                long(
+                    cmd::NAV_TAKEOFF,
+                    [pitch, 0.0, 0.0, 0.0, 0.0, 0.0, *alt_rel_m],
+                )
             }
         }
         VehicleAction::Rtl => long(cmd::NAV_RETURN_TO_LAUNCH, [0.0; 7]),
@@ -178,26 +213,52 @@ pub fn plan_action(action: &VehicleAction, state: &VehicleState) -> Result<Comma
         VehicleAction::Pause if px4 => set_mode(state, "Hold")?,
         VehicleAction::Continue if px4 => set_mode(state, "Mission")?,
         VehicleAction::Pause => long(cmd::DO_PAUSE_CONTINUE, [0.0; 7]),
-        VehicleAction::Continue => long(cmd::DO_PAUSE_CONTINUE, [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
-        VehicleAction::SetCurrentItem(seq) => long(cmd::DO_SET_MISSION_CURRENT, [f32::from(*seq), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
-        VehicleAction::Goto { position, alt_rel_m } => {
+        VehicleAction::Continue => {
+            long(cmd::DO_PAUSE_CONTINUE, [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+        }
+        VehicleAction::SetCurrentItem(seq) => long(
+            cmd::DO_SET_MISSION_CURRENT,
+            [f32::from(*seq), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        ),
+        VehicleAction::Goto {
+            position,
+            alt_rel_m,
+        } => {
             if !position.is_valid() {
-                return Err(ActionError::BadValue { what: "target position", range: "a valid latitude and longitude", value: format!("{position:?}") });
+                return Err(ActionError::BadValue {
+                    what: "target position",
+                    range: "a valid latitude and longitude",
+                    value: format!("{position:?}"),
+                });
             }
-            check("altitude", *alt_rel_m, -1_000.0, 10_000.0, "-1000 to 10000 m relative to home")?;
+            check(
+                "altitude",
+                *alt_rel_m,
+                -1_000.0,
+                10_000.0,
+                "-1000 to 10000 m relative to home",
+            )?;
             reposition(*position, *alt_rel_m)
         }
         VehicleAction::ChangeSpeed { speed_mps } => {
             check("speed", *speed_mps, 0.1, 100.0, "0.1 to 100 m/s")?;
             let kind = if is_plane(state.class) { 0.0 } else { 1.0 };
-            long(cmd::DO_CHANGE_SPEED, [kind, *speed_mps, -1.0, 0.0, 0.0, 0.0, 0.0])
+            long(
+                cmd::DO_CHANGE_SPEED,
+                [kind, *speed_mps, -1.0, 0.0, 0.0, 0.0, 0.0],
+            )
         }
         VehicleAction::ChangeAltitude { alt_rel_m } => {
-            check("altitude", *alt_rel_m, -1_000.0, 10_000.0, "-1000 to 10000 m relative to home")?;
-            let here = state
-                .position
-                .lat_lon
-                .ok_or_else(|| ActionError::NotReady("no position yet: cannot change altitude in place".into()))?;
+            check(
+                "altitude",
+                *alt_rel_m,
+                -1_000.0,
+                10_000.0,
+                "-1000 to 10000 m relative to home",
+            )?;
+            let here = state.position.lat_lon.ok_or_else(|| {
+                ActionError::NotReady("no position yet: cannot change altitude in place".into())
+            })?;
             reposition(here, *alt_rel_m)
         }
     })
@@ -206,11 +267,18 @@ pub fn plan_action(action: &VehicleAction, state: &VehicleState) -> Result<Comma
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vehicle::heartbeat::Heartbeat;
+    use crate::vehicle::Heartbeat;
     use crate::vehicle::VehicleId;
 
     fn vehicle(mav_type: u8, autopilot: u8) -> VehicleState {
-        let hb = Heartbeat { custom_mode: 0, mav_type, autopilot, base_mode: 0, system_status: 3, mavlink_version: 3 };
+        let hb = Heartbeat {
+            custom_mode: 0,
+            mav_type,
+            autopilot,
+            base_mode: 0,
+            system_status: 3,
+            mavlink_version: 3,
+        };
         VehicleState::new(VehicleId::new(1, 1), &hb, 0)
     }
 
@@ -224,19 +292,29 @@ mod tests {
         let c = plan_action(&VehicleAction::Disarm { force: true }, &v).expect("ok");
         assert_eq!(c, long(400, [0.0, 21196.0, 0.0, 0.0, 0.0, 0.0, 0.0]));
         let e = plan_action(&VehicleAction::SetMode("WARP".into()), &v).unwrap_err();
-        assert!(e.to_string().contains("'WARP' is not a mode of this vehicle; modes: STABILIZE"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("'WARP' is not a mode of this vehicle; modes: STABILIZE"),
+            "{e}"
+        );
     }
 
     #[test]
     fn plane_lands_through_land_start() {
         let v = vehicle(1, 3);
-        assert_eq!(plan_action(&VehicleAction::Land, &v).map(|c| c.command), Ok(189));
+        assert_eq!(
+            plan_action(&VehicleAction::Land, &v).map(|c| c.command),
+            Ok(189)
+        );
     }
 
     #[test]
     fn px4_takeoff_needs_home() {
         let v = vehicle(2, 12);
-        assert!(matches!(plan_action(&VehicleAction::Takeoff { alt_rel_m: 10.0 }, &v), Err(ActionError::NotReady(_))));
+        assert!(matches!(
+            plan_action(&VehicleAction::Takeoff { alt_rel_m: 10.0 }, &v),
+            Err(ActionError::NotReady(_))
+        ));
         let c = plan_action(&VehicleAction::Pause, &v).expect("hold mode exists");
         assert_eq!(c.command, 176);
     }
@@ -244,9 +322,29 @@ mod tests {
     #[test]
     fn bad_values_are_refused() {
         let v = vehicle(2, 3);
-        assert!(plan_action(&VehicleAction::Takeoff { alt_rel_m: f32::NAN }, &v).is_err());
+        assert!(
+            plan_action(
+                &VehicleAction::Takeoff {
+                    alt_rel_m: f32::NAN
+                },
+                &v
+            )
+            .is_err()
+        );
         assert!(plan_action(&VehicleAction::ChangeSpeed { speed_mps: -3.0 }, &v).is_err());
-        assert!(plan_action(&VehicleAction::Goto { position: LatLon::new(95.0, 0.0), alt_rel_m: 10.0 }, &v).is_err());
-        assert!(matches!(plan_action(&VehicleAction::ChangeAltitude { alt_rel_m: 30.0 }, &v), Err(ActionError::NotReady(_))));
+        assert!(
+            plan_action(
+                &VehicleAction::Goto {
+                    position: LatLon::new(95.0, 0.0),
+                    alt_rel_m: 10.0
+                },
+                &v
+            )
+            .is_err()
+        );
+        assert!(matches!(
+            plan_action(&VehicleAction::ChangeAltitude { alt_rel_m: 30.0 }, &v),
+            Err(ActionError::NotReady(_))
+        ));
     }
 }

@@ -2,6 +2,7 @@
 //! Inputs are messages plus the current time; outputs are messages to send and results.
 //! Nothing here touches sockets, threads or clocks.
 
+pub mod actions;
 pub mod command;
 pub mod frame;
 pub mod lossy;

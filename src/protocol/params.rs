@@ -221,6 +221,11 @@ impl ParamDownload {
         }
     }
 
+    /// The vehicle addressed.
+    pub fn vehicle(&self) -> Address {
+        self.vehicle
+    }
+
     fn list(&self) -> Wire {
         Wire::ParamRequestList {
             target_system: self.vehicle.sysid,
@@ -385,6 +390,11 @@ impl ParamSetter {
             deadline_us: 0,
             outcome: None,
         })
+    }
+
+    /// The vehicle addressed.
+    pub fn vehicle(&self) -> Address {
+        self.vehicle
     }
 
     fn next_msg(&mut self) -> Option<Wire> {

@@ -274,11 +274,21 @@ pub fn start(config: BackendConfig) -> Result<BackendHandle, StartError> {
     let (req_tx, req_rx) = mpsc::channel(REQUEST_QUEUE);
     let (ev_tx, ev_rx) = mpsc::channel(EVENT_QUEUE);
     let (snap_tx, snap_rx) = watch::channel(Arc::new(Snapshot::default()));
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let thread = std::thread::Builder::new().name("steppe-backend".into()).spawn(move || {
-        rt.block_on(engine::Engine::new(config, req_rx, ev_tx, snap_tx).run());
-    })?;
-    Ok(BackendHandle { requests: req_tx, events: ev_rx, snapshot: snap_rx, next_id: AtomicU64::new(1), thread: Some(thread) })
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let thread = std::thread::Builder::new()
+        .name("steppe-backend".into())
+        .spawn(move || {
+            rt.block_on(engine::Engine::new(config, req_rx, ev_tx, snap_tx).run());
+        })?;
+    Ok(BackendHandle {
+        requests: req_tx,
+        events: ev_rx,
+        snapshot: snap_rx,
+        next_id: AtomicU64::new(1),
+        thread: Some(thread),
+    })
 }
 
 impl BackendHandle {
@@ -322,8 +332,10 @@ impl BackendHandle {
         Arc::clone(&self.snapshot.borrow())
     }
 
-    /// Stops the backend, flushing and closing the recording, and waits for it.
-    pub fn shutdown(mut self) {
+    /// Stops the backend, flushing and closing the recording, and waits for it. The final
+    /// events (results of unfinished operations, the recorder's last status) stay readable
+    /// with [`BackendHandle::try_event`].
+    pub fn shutdown(&mut self) {
         self.stop();
     }
 

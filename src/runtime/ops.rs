@@ -3,13 +3,13 @@
 //! kind per vehicle at a time; a second one is refused as busy rather than interleaved.
 
 use super::{Event, RequestId};
+use crate::plan::mission_item::cmd;
 use crate::plan::{MissionItem, MissionType};
 use crate::protocol::actions::ActionError;
 use crate::protocol::command::{CommandError, CommandTransaction, result as mav_result};
 use crate::protocol::mission::{Address, MissionError, MissionTransfer};
 use crate::protocol::params::{ParamDownload, ParamError, ParamSetter};
 use crate::protocol::wire::Wire;
-use crate::plan::mission_item::cmd;
 use crate::vehicle::VehicleId;
 
 /// Why an operation failed.
@@ -87,7 +87,10 @@ impl Op {
     /// A key that must be unique among running operations of one vehicle.
     fn key(&self) -> String {
         match self {
-            Op::Command { tx, .. } => format!("command {}", crate::protocol::command::command_name(tx.command().command)),
+            Op::Command { tx, .. } => format!(
+                "command {}",
+                crate::protocol::command::command_name(tx.command().command)
+            ),
             Op::SetCurrent { .. } => "set current item".into(),
             Op::Mission { tx, .. } => format!("a {} transfer", tx.kind()),
             Op::ParamDownload { .. } => "a parameter download".into(),
@@ -114,15 +117,20 @@ pub(super) struct Ops {
 }
 
 fn set_current_msg(vehicle: Address, seq: u16) -> Wire {
-    Wire::MissionSetCurrent { target_system: vehicle.sysid, target_component: vehicle.compid, seq }
+    Wire::MissionSetCurrent {
+        target_system: vehicle.sysid,
+        target_component: vehicle.compid,
+        seq,
+    }
 }
 
 impl Ops {
     /// Starts an operation unless one of the same kind runs on that vehicle.
-    pub fn start(&mut self, mut op: Op, now_us: u64) -> Result<Vec<Wire>, (RequestId, OpError)> {
+    /// On refusal, returns the event that reports it.
+    pub fn start(&mut self, mut op: Op, now_us: u64) -> Result<Vec<Wire>, Event> {
         let (v, k) = (op.vehicle(), op.key());
         if self.ops.iter().any(|o| o.vehicle() == v && o.key() == k) {
-            return Err((op_id(&op), OpError::Busy(k)));
+            return Err(failed(&op, OpError::Busy(k)));
         }
         let out = match &mut op {
             Op::Command { tx, .. } => tx.start(now_us),
@@ -168,7 +176,12 @@ impl Ops {
     pub fn on_mission_current(&mut self, from: Address, seq: u16) {
         let mut done = Vec::new();
         self.ops.retain(|op| match op {
-            Op::SetCurrent { id, vehicle, seq: want, .. } if *vehicle == from && *want == seq => {
+            Op::SetCurrent {
+                id,
+                vehicle,
+                seq: want,
+                ..
+            } if *vehicle == from && *want == seq => {
                 done.push(*id);
                 false
             }
@@ -191,7 +204,13 @@ impl Ops {
                 Op::Mission { tx, .. } => out.extend(tx.poll(now_us)),
                 Op::ParamDownload { tx, .. } => out.extend(tx.poll(now_us)),
                 Op::ParamSet { tx, .. } => out.extend(tx.poll(now_us)),
-                Op::SetCurrent { vehicle, seq, deadline_us, tries, .. } => {
+                Op::SetCurrent {
+                    vehicle,
+                    seq,
+                    deadline_us,
+                    tries,
+                    ..
+                } => {
                     *tries += 1;
                     *deadline_us = now_us + SET_CURRENT_WAIT_US;
                     if *tries <= 3 {
@@ -222,35 +241,61 @@ impl Ops {
         self.ops.retain_mut(|op| match op {
             Op::Command { id, tx } => match tx.outcome() {
                 None => true,
-                Some(Err(CommandError::Rejected { command, result, .. }))
-                    if *command == cmd::DO_SET_MISSION_CURRENT && *result == mav_result::UNSUPPORTED =>
+                Some(Err(CommandError::Rejected {
+                    command, result, ..
+                })) if *command == cmd::DO_SET_MISSION_CURRENT
+                    && *result == mav_result::UNSUPPORTED =>
                 {
                     let seq = match tx.command().form {
                         crate::protocol::command::CommandForm::Long(p) => p[0] as u16,
-                        crate::protocol::command::CommandForm::Int { params, .. } => params[0] as u16,
+                        crate::protocol::command::CommandForm::Int { params, .. } => {
+                            params[0] as u16
+                        }
                     };
                     fallback.push((*id, tx.vehicle(), seq));
                     false
                 }
                 Some(r) => {
-                    events.push(Event::CommandDone { id: *id, result: r.clone().map_err(OpError::from) });
+                    events.push(Event::CommandDone {
+                        id: *id,
+                        result: r.clone().map_err(OpError::from),
+                    });
                     false
                 }
             },
             Op::SetCurrent { id, tries, seq, .. } => {
                 if *tries > 3 {
-                    let err = CommandError::Timeout { command: cmd::DO_SET_MISSION_CURRENT, tries: *tries, texts: vec![format!("no MISSION_CURRENT {seq} after MISSION_SET_CURRENT")] };
-                    events.push(Event::CommandDone { id: *id, result: Err(err.into()) });
+                    let err = CommandError::Timeout {
+                        command: cmd::DO_SET_MISSION_CURRENT,
+                        tries: *tries,
+                        texts: vec![format!(
+                            "no MISSION_CURRENT {seq} after MISSION_SET_CURRENT"
+                        )],
+                    };
+                    events.push(Event::CommandDone {
+                        id: *id,
+                        result: Err(err.into()),
+                    });
                     false
                 } else {
                     true
                 }
             }
-            Op::Mission { id, tx, prepend, last } => {
+            Op::Mission {
+                id,
+                tx,
+                prepend,
+                last,
+            } => {
                 let p = tx.progress();
                 if p != *last {
                     *last = p;
-                    events.push(Event::Progress { id: *id, done: p.0, total: p.1, verifying: tx.verifying() });
+                    events.push(Event::Progress {
+                        id: *id,
+                        done: p.0,
+                        total: p.1,
+                        verifying: tx.verifying(),
+                    });
                 }
                 match tx.take_outcome() {
                     None => true,
@@ -261,7 +306,10 @@ impl Ops {
                             }
                             items
                         });
-                        events.push(Event::MissionDone { id: *id, result: r.map_err(OpError::from) });
+                        events.push(Event::MissionDone {
+                            id: *id,
+                            result: r.map_err(OpError::from),
+                        });
                         false
                     }
                 }
@@ -270,12 +318,20 @@ impl Ops {
                 let p = tx.progress();
                 if p != *last {
                     *last = p;
-                    events.push(Event::Progress { id: *id, done: p.0, total: p.1, verifying: false });
+                    events.push(Event::Progress {
+                        id: *id,
+                        done: p.0,
+                        total: p.1,
+                        verifying: false,
+                    });
                 }
                 match tx.take_outcome() {
                     None => true,
                     Some(r) => {
-                        events.push(Event::ParamsDone { id: *id, result: r.map_err(OpError::from) });
+                        events.push(Event::ParamsDone {
+                            id: *id,
+                            result: r.map_err(OpError::from),
+                        });
                         false
                     }
                 }
@@ -283,13 +339,22 @@ impl Ops {
             Op::ParamSet { id, tx, .. } => match tx.outcome() {
                 None => true,
                 Some(r) => {
-                    events.push(Event::ParamSetDone { id: *id, result: r.clone().map_err(OpError::from) });
+                    events.push(Event::ParamSetDone {
+                        id: *id,
+                        result: r.clone().map_err(OpError::from),
+                    });
                     false
                 }
             },
         });
         for (id, vehicle, seq) in fallback {
-            self.ops.push(Op::SetCurrent { id, vehicle, seq, deadline_us: 0, tries: 0 });
+            self.ops.push(Op::SetCurrent {
+                id,
+                vehicle,
+                seq,
+                deadline_us: 0,
+                tries: 0,
+            });
         }
     }
 
@@ -297,25 +362,31 @@ impl Ops {
     pub fn stop_all(&mut self) -> Vec<Event> {
         let mut out = self.take_events();
         for op in self.ops.drain(..) {
-            let id = op_id(&op);
-            out.push(match op {
-                Op::Command { .. } | Op::SetCurrent { .. } => Event::CommandDone { id, result: Err(OpError::Stopped) },
-                Op::Mission { .. } => Event::MissionDone { id, result: Err(OpError::Stopped) },
-                Op::ParamDownload { .. } => Event::ParamsDone { id, result: Err(OpError::Stopped) },
-                Op::ParamSet { .. } => Event::ParamSetDone { id, result: Err(OpError::Stopped) },
-            });
+            out.push(failed(&op, OpError::Stopped));
         }
         out
     }
 }
 
-fn op_id(op: &Op) -> RequestId {
+/// The event reporting that `op` ended with `e`.
+fn failed(op: &Op, e: OpError) -> Event {
     match op {
-        Op::Command { id, .. }
-        | Op::SetCurrent { id, .. }
-        | Op::Mission { id, .. }
-        | Op::ParamDownload { id, .. }
-        | Op::ParamSet { id, .. } => *id,
+        Op::Command { id, .. } | Op::SetCurrent { id, .. } => Event::CommandDone {
+            id: *id,
+            result: Err(e),
+        },
+        Op::Mission { id, .. } => Event::MissionDone {
+            id: *id,
+            result: Err(e),
+        },
+        Op::ParamDownload { id, .. } => Event::ParamsDone {
+            id: *id,
+            result: Err(e),
+        },
+        Op::ParamSet { id, .. } => Event::ParamSetDone {
+            id: *id,
+            result: Err(e),
+        },
     }
 }
 

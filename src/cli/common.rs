@@ -1,0 +1,199 @@
+//! What the headless subcommands share: link arguments, starting the backend, finding the
+//! vehicle to talk to, waiting for a request's result, and a progress bar on stderr.
+
+use crate::link::{LinkSpec, LinkState};
+use crate::runtime::{self, BackendConfig, BackendHandle, Event, Request, RequestId};
+use crate::vehicle::VehicleId;
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// Links and vehicle selection.
+#[derive(Debug, Clone, Args)]
+pub struct LinkArgs {
+    /// Connection: udpin:ADDR:PORT, udpout:HOST:PORT, tcpout:HOST:PORT or serial:PATH:BAUD
+    /// (repeat for several links).
+    #[arg(long = "link", value_name = "URL", required = true)]
+    pub links: Vec<LinkSpec>,
+    /// System id of the vehicle (needed when several are heard).
+    #[arg(long)]
+    pub sysid: Option<u8>,
+    /// Seconds to wait for the vehicle's heartbeat.
+    #[arg(long, default_value_t = 10.0, value_name = "S")]
+    pub timeout: f64,
+}
+
+/// Starts the backend on `links`, optionally recording.
+pub fn connect(links: &[LinkSpec], tlog: Option<PathBuf>) -> Result<BackendHandle> {
+    let cfg = BackendConfig {
+        links: links.to_vec(),
+        tlog,
+        ..BackendConfig::default()
+    };
+    runtime::start(cfg).context("starting the engine")
+}
+
+fn links_text(h: &BackendHandle) -> String {
+    let snap = h.snapshot();
+    let parts: Vec<String> = snap
+        .links
+        .iter()
+        .map(|l| match &l.state {
+            LinkState::Down { reason, .. } => format!("{} (down: {reason})", l.spec),
+            LinkState::Up { detail, .. } => format!("{} ({detail})", l.spec),
+            other => format!("{} ({other:?})", l.spec),
+        })
+        .collect();
+    parts.join(", ")
+}
+
+/// Waits for the vehicle to talk to: the one with `sysid`, or the only one heard.
+pub fn find_vehicle(h: &mut BackendHandle, sysid: Option<u8>, timeout_s: f64) -> Result<VehicleId> {
+    let timeout = Duration::from_secs_f64(timeout_s.max(0.1));
+    let start = Instant::now();
+    let mut first_seen: Option<Instant> = None;
+    loop {
+        while h.try_event().is_some() {}
+        let snap = h.snapshot();
+        let ids: Vec<VehicleId> = snap.vehicles.iter().map(|v| v.id).collect();
+        if let Some(s) = sysid {
+            if let Some(id) = ids.iter().find(|i| i.sysid == s) {
+                return Ok(*id);
+            }
+        } else if !ids.is_empty() {
+            // Heartbeats come at 1 Hz: give other vehicles a moment to show up.
+            let seen = *first_seen.get_or_insert_with(Instant::now);
+            if seen.elapsed() >= Duration::from_millis(1_300) {
+                if let [only] = ids.as_slice() {
+                    return Ok(*only);
+                }
+                let list: Vec<String> = ids.iter().map(ToString::to_string).collect();
+                bail!(
+                    "{} vehicles are talking ({}): choose one with --sysid",
+                    ids.len(),
+                    list.join(", ")
+                );
+            }
+        }
+        if start.elapsed() >= timeout {
+            let which = sysid.map_or("no vehicle".to_owned(), |s| {
+                format!("vehicle with sysid {s}")
+            });
+            let heard: Vec<String> = ids.iter().map(ToString::to_string).collect();
+            let heard = if heard.is_empty() {
+                String::new()
+            } else {
+                format!("; heard only {}", heard.join(", "))
+            };
+            bail!(
+                "{which} heard within {timeout_s} s (waiting for a HEARTBEAT) on {}{heard}",
+                links_text(h)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A progress bar on stderr: redrawn in place on a terminal, a line per 10 % otherwise.
+pub struct Progress {
+    label: String,
+    tty: bool,
+    last_decile: Option<usize>,
+}
+
+impl Progress {
+    /// A bar with a label such as "upload mission".
+    pub fn new(label: &str) -> Self {
+        Self {
+            label: label.to_owned(),
+            tty: std::io::stderr().is_terminal(),
+            last_decile: None,
+        }
+    }
+
+    /// Shows `done` of `total`.
+    pub fn show(&mut self, done: usize, total: usize, note: &str) {
+        let mut err = std::io::stderr();
+        if total == 0 {
+            return;
+        }
+        let frac = (done as f64 / total as f64).clamp(0.0, 1.0);
+        if self.tty {
+            let width = 30;
+            let filled = (frac * width as f64).round() as usize;
+            let _ = write!(
+                err,
+                "\r{} [{}{}] {done}/{total} {note}   ",
+                self.label,
+                "#".repeat(filled),
+                ".".repeat(width - filled)
+            );
+            let _ = err.flush();
+        } else {
+            let decile = (frac * 10.0).floor() as usize;
+            if self.last_decile != Some(decile) {
+                self.last_decile = Some(decile);
+                let _ = writeln!(err, "{}: {done}/{total} {note}", self.label);
+            }
+        }
+    }
+
+    /// Ends the bar's line.
+    pub fn finish(&self) {
+        if self.tty {
+            eprintln!();
+        }
+    }
+}
+
+/// Sends a request and waits for its result event, feeding progress to `progress`.
+pub fn request_and_wait(
+    h: &mut BackendHandle,
+    req: Request,
+    id: RequestId,
+    mut progress: Option<&mut Progress>,
+) -> Result<Event> {
+    h.send(req)?;
+    // The protocol machines bound every operation; this is only a last resort.
+    let limit = Instant::now() + Duration::from_secs(3_600);
+    while Instant::now() < limit {
+        let Some(ev) = h.wait_event(Duration::from_millis(200)) else {
+            continue;
+        };
+        match ev {
+            Event::Progress {
+                id: pid,
+                done,
+                total,
+                verifying,
+            } if pid == id => {
+                if let Some(p) = progress.as_deref_mut() {
+                    p.show(
+                        done,
+                        total,
+                        if verifying {
+                            "(final ACK lost: reading back to confirm)"
+                        } else {
+                            ""
+                        },
+                    );
+                }
+            }
+            Event::CommandDone { id: rid, .. }
+            | Event::MissionDone { id: rid, .. }
+            | Event::ParamsDone { id: rid, .. }
+            | Event::ParamSetDone { id: rid, .. }
+                if rid == id =>
+            {
+                if let Some(p) = progress.as_deref() {
+                    p.finish();
+                }
+                return Ok(ev);
+            }
+            _ => {}
+        }
+    }
+    bail!("no result within an hour (this is a bug: every operation has a bounded retry budget)")
+}

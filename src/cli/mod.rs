@@ -1,0 +1,88 @@
+//! The command line: `steppe <subcommand>` runs the engine headless for scripts, tests and
+//! power users. Parsing lives here; each subcommand is its own file. Errors print what went
+//! wrong and exit non-zero (1 = failed, 2 = bad usage).
+
+mod common;
+mod demo;
+mod mission;
+mod params;
+mod record;
+mod sim;
+mod tlog;
+mod vehicle_cmd;
+mod watch;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Steppe — ground control station for survey UAVs.
+#[derive(Debug, Parser)]
+#[command(name = "steppe", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Start with two built-in simulated aircraft (no hardware needed).
+    #[arg(long)]
+    pub demo: bool,
+    /// Log verbosity for diagnostics on stderr (error, warn, info, debug, trace).
+    #[arg(long, global = true, default_value = "warn")]
+    pub log: String,
+    /// What to do; without one, the live view opens.
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Run simulated ArduPilot-like vehicles speaking MAVLink 2 over UDP.
+    Sim(sim::SimArgs),
+    /// Live terminal view of every vehicle heard on the links.
+    Watch(watch::WatchArgs),
+    /// Send one command to a vehicle and report its answer.
+    Command(vehicle_cmd::CommandArgs),
+    /// Upload, download or clear a mission, fence or rally list.
+    Mission(mission::MissionArgs),
+    /// Download or set parameters.
+    Param(params::ParamArgs),
+    /// Record every frame on the links to a .tlog file.
+    Record(record::RecordArgs),
+    /// Inspect telemetry logs.
+    Tlog(tlog::TlogArgs),
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&cli.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+    let result = match cli.command {
+        None => demo::run(cli.demo),
+        Some(Cmd::Sim(a)) => sim::run(a),
+        Some(Cmd::Watch(a)) => watch::run(a),
+        Some(Cmd::Command(a)) => vehicle_cmd::run(a),
+        Some(Cmd::Mission(a)) => mission::run(a),
+        Some(Cmd::Param(a)) => params::run(a),
+        Some(Cmd::Record(a)) => record::run(a),
+        Some(Cmd::Tlog(a)) => tlog::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
