@@ -1,0 +1,467 @@
+//! One simulated vehicle's MAVLink side, sans-IO: frames in, frames out. It wraps the flight
+//! model with the mission, parameter and command protocols and ArduPilot's telemetry streams
+//! (REQUEST_DATA_STREAM groups, SET_MESSAGE_INTERVAL), so the ground station exercises the same
+//! protocol it uses with a real autopilot. The UDP server and the fault injector sit around it.
+//!
+//! Two clocks: flight time advances by `dt_sim_s` (faster than real time with --speedup);
+//! protocol timers and telemetry rates use real time, as the ground station on the other end
+//! does.
+
+use super::config::{Airframe, SimConfig};
+use super::events::{SimEvent, SimRefusal};
+use super::flight::FlightModel;
+use super::telemetry as tm;
+use crate::geo::LatLon;
+use crate::plan::mission_item::cmd;
+use crate::plan::{MissionItem, MissionType};
+use crate::protocol::command::result as mav_result;
+use crate::protocol::dialect::{self as d, MavMessage};
+use crate::protocol::frame::{Frame, Sender, Version};
+use crate::protocol::mission::Address;
+use crate::protocol::mission_server::{MissionServer, MissionServerConfig};
+use crate::protocol::param_server::ParamServer;
+use crate::protocol::wire::{self, Wire};
+use mavlink::Message;
+
+/// Default parameter tables, our own list of common ArduPilot parameters.
+const COPTER_PARAMS: &str = include_str!("../../assets/sim/arducopter.params");
+const PLANE_PARAMS: &str = include_str!("../../assets/sim/arduplane.params");
+
+/// Parameters streamed per 20 ms tick (~500/s, like a fast link).
+const PARAM_BURST: usize = 10;
+
+/// Stream groups of ArduPilot (SRx_ parameters), with their default rates (Hz).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    ExtStatus,
+    Position,
+    Extra1,
+    Extra2,
+    Extra3,
+}
+
+const GROUPS: [(Group, f64); 5] = [
+    (Group::ExtStatus, 2.0),
+    (Group::Position, 2.0),
+    (Group::Extra1, 4.0),
+    (Group::Extra2, 4.0),
+    (Group::Extra3, 2.0),
+];
+
+/// Everything that defines one simulated vehicle.
+#[derive(Debug, Clone)]
+pub struct NodeConfig {
+    /// System id (component id is always 1, the autopilot).
+    pub sysid: u8,
+    /// Flight model settings.
+    pub flight: SimConfig,
+    /// Mission protocol behaviour and failure modes.
+    pub mission: MissionServerConfig,
+}
+
+/// One simulated vehicle speaking MAVLink 2.
+pub struct SimNode {
+    me: Address,
+    airframe: Airframe,
+    flight: FlightModel,
+    missions: MissionServer,
+    params: ParamServer,
+    tx: Sender,
+    /// Per group: rate (Hz, 0 = off) and next due time (µs, real).
+    groups: Vec<(Group, f64, u64)>,
+    next_heartbeat_us: u64,
+    boot_us: Option<u64>,
+    text_id: u16,
+    out: Vec<Frame>,
+    last_current: Option<u16>,
+}
+
+impl SimNode {
+    /// A vehicle at its home, disarmed, with an empty mission (home only).
+    pub fn new(cfg: NodeConfig) -> Self {
+        let me = Address::new(cfg.sysid, 1);
+        let airframe = cfg.flight.airframe;
+        let table = match airframe {
+            Airframe::Copter => COPTER_PARAMS,
+            Airframe::Plane => PLANE_PARAMS,
+        };
+        let mut params = ParamServer::parse_table(table).unwrap_or_default();
+        for p in params.iter_mut().filter(|p| p.0 == "SYSID_THISMAV") {
+            p.1 = f32::from(cfg.sysid);
+        }
+        let flight = FlightModel::new(cfg.flight);
+        let mut missions = MissionServer::new(me, cfg.mission);
+        missions.set_list(MissionType::Mission, flight.mission_items());
+        Self {
+            me,
+            airframe,
+            flight,
+            missions,
+            params: ParamServer::new(me, params, PARAM_BURST),
+            tx: Sender::new(cfg.sysid, 1),
+            groups: GROUPS.iter().map(|&(g, hz)| (g, hz, 0)).collect(),
+            next_heartbeat_us: 0,
+            boot_us: None,
+            text_id: 0,
+            out: Vec::new(),
+            last_current: None,
+        }
+    }
+
+    /// The vehicle's address.
+    pub fn address(&self) -> Address {
+        self.me
+    }
+
+    /// The flight model (for tests and the demo's overview).
+    pub fn flight(&self) -> &FlightModel {
+        &self.flight
+    }
+
+    /// Changes the mission protocol's failure modes.
+    pub fn set_mission_config(&mut self, cfg: MissionServerConfig) {
+        self.missions.set_config(cfg);
+    }
+
+    /// Frames produced since the last call.
+    pub fn take_frames(&mut self) -> Vec<Frame> {
+        std::mem::take(&mut self.out)
+    }
+
+    fn send(&mut self, m: &MavMessage) {
+        let f = self.tx.encode(m, Version::V2);
+        self.out.push(f);
+    }
+
+    fn send_wire(&mut self, w: &Wire) {
+        let (id, payload) = w.encode();
+        if let Ok(f) = self.tx.encode_raw(id, &payload, Version::V2) {
+            self.out.push(f);
+        }
+    }
+
+    fn text(&mut self, severity: u8, text: &str) {
+        self.text_id = self.text_id.wrapping_add(1).max(1);
+        for m in tm::statustext(severity, text, self.text_id) {
+            self.send(&m);
+        }
+    }
+
+    fn boot_ms(&self, now_us: u64) -> u32 {
+        (now_us.saturating_sub(self.boot_us.unwrap_or(now_us)) / 1000) as u32
+    }
+
+    /// Feeds a frame received from a ground station.
+    pub fn handle_frame(&mut self, f: &Frame, now_us: u64) {
+        let h = f.header();
+        let from = Address::new(h.sysid, h.compid);
+        if h.sysid == self.me.sysid {
+            return;
+        }
+        if let Some(w) = Wire::decode(h.msgid, f.payload()) {
+            if w.is_for(self.me.sysid, self.me.compid) {
+                self.on_wire(from, &w, now_us);
+            }
+            return;
+        }
+        let Ok(msg) = f.decode() else { return };
+        if msg.target_system_id().is_some_and(|t| t != 0 && t != self.me.sysid) {
+            return;
+        }
+        match msg {
+            #[allow(deprecated)]
+            MavMessage::REQUEST_DATA_STREAM(r) => self.set_stream(r.req_stream_id as u8, r.req_message_rate, r.start_stop != 0),
+            MavMessage::SET_MODE(m) => {
+                if let Err(r) = self.flight.set_mode(m.custom_mode) {
+                    self.announce(&r);
+                }
+            }
+            MavMessage::SET_POSITION_TARGET_GLOBAL_INT(p) => {
+                let target = LatLon::from_e7(p.lat_int, p.lon_int);
+                if let Err(r) = self.flight.goto(target, f64::from(p.alt)) {
+                    self.announce(&r);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn set_stream(&mut self, stream: u8, rate_hz: u16, start: bool) {
+        let rate = if start { f64::from(rate_hz) } else { 0.0 };
+        for (g, hz, _) in &mut self.groups {
+            let id = match g {
+                Group::ExtStatus => 2,
+                Group::Position => 6,
+                Group::Extra1 => 10,
+                Group::Extra2 => 11,
+                Group::Extra3 => 12,
+            };
+            if stream == 0 || stream == id {
+                *hz = rate;
+            }
+        }
+    }
+
+    fn announce(&mut self, r: &SimRefusal) {
+        if let Some(sev) = r.severity {
+            let t = r.text.clone();
+            self.text(sev, &t);
+        }
+    }
+
+    fn on_wire(&mut self, from: Address, w: &Wire, now_us: u64) {
+        match w {
+            Wire::CommandLong { command, params, .. } => {
+                let p = *params;
+                let r = self.command(*command, [p[0], p[1], p[2], p[3]], p[4].into(), p[5].into(), p[6], false, now_us);
+                self.ack(from, *command, r);
+            }
+            Wire::CommandInt { command, params, x, y, z, .. } => {
+                let (lat, lon) = (f64::from(*x) * 1e-7, f64::from(*y) * 1e-7);
+                let r = self.command(*command, *params, lat, lon, *z, true, now_us);
+                self.ack(from, *command, r);
+            }
+            Wire::MissionSetCurrent { seq, .. } => match self.flight.set_current_item(*seq) {
+                Ok(()) => {
+                    let m = tm::mission_current(self.flight.state(), *seq);
+                    self.send(&m);
+                }
+                Err(r) => self.announce(&r),
+            },
+            Wire::ParamRequestList { .. } | Wire::ParamRequestRead { .. } | Wire::ParamSet { .. } => {
+                let (replies, changed) = self.params.handle(from, w);
+                for r in &replies {
+                    self.send_wire(r);
+                }
+                if let Some(name) = changed {
+                    self.param_changed(&name);
+                }
+            }
+            Wire::MissionRequestList { mission_type: 0, .. } | Wire::MissionRequest { mission_type: 0, .. } => {
+                // ArduPilot reports the current home as item 0.
+                if !self.missions.list(MissionType::Mission).is_empty() {
+                    let mut items = self.missions.list(MissionType::Mission).to_vec();
+                    if let (Some(first), Some(home)) = (items.first_mut(), self.flight.mission_items().first()) {
+                        *first = *home;
+                    }
+                    self.missions.set_list(MissionType::Mission, items);
+                }
+                self.mission_wire(from, w, now_us);
+            }
+            _ => self.mission_wire(from, w, now_us),
+        }
+    }
+
+    fn mission_wire(&mut self, from: Address, w: &Wire, now_us: u64) {
+        let out = self.missions.handle(from, w, now_us);
+        for r in &out.replies {
+            self.send_wire(r);
+        }
+        if out.changed == Some(MissionType::Mission) {
+            let items: Vec<MissionItem> = self.missions.list(MissionType::Mission).to_vec();
+            self.flight.set_mission(items);
+        }
+    }
+
+    fn param_changed(&mut self, name: &str) {
+        let v = self.params.get(name).unwrap_or(0.0);
+        let r = match (name, self.airframe) {
+            ("WPNAV_SPEED", Airframe::Copter) => self.flight.change_speed(v / 100.0),
+            ("AIRSPEED_CRUISE", Airframe::Plane) => self.flight.change_speed(v),
+            _ => Ok(()),
+        };
+        if let Err(r) = r {
+            self.announce(&r);
+        }
+    }
+
+    fn ack(&mut self, to: Address, command: u16, r: Result<(), SimRefusal>) {
+        let result = match &r {
+            Ok(()) => mav_result::ACCEPTED,
+            Err(e) => {
+                self.announce(e);
+                e.result.mav_result()
+            }
+        };
+        self.send_wire(&Wire::CommandAck { command, result, progress: 0, target_system: to.sysid, target_component: to.compid });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn command(&mut self, command: u16, p: [f32; 4], lat: f64, lon: f64, z: f32, int: bool, now_us: u64) -> Result<(), SimRefusal> {
+        use super::events::Refusal;
+        let unsupported = || Err(SimRefusal::silent(Refusal::Unsupported, "unsupported command"));
+        match command {
+            cmd::COMPONENT_ARM_DISARM => {
+                if p[0] == 1.0 {
+                    self.flight.arm()
+                } else {
+                    self.flight.disarm(p[1] == 21_196.0)
+                }
+            }
+            cmd::DO_SET_MODE => self.flight.set_mode(if p[1].is_finite() && p[1] >= 0.0 { p[1] as u32 } else { u32::MAX }),
+            cmd::NAV_TAKEOFF => self.flight.takeoff(f64::from(z)),
+            cmd::NAV_RETURN_TO_LAUNCH => self.flight.set_mode(match self.airframe {
+                Airframe::Copter => super::modes::copter_mode::RTL,
+                Airframe::Plane => super::modes::plane_mode::RTL,
+            }),
+            cmd::NAV_LAND if self.airframe == Airframe::Copter => self.flight.set_mode(super::modes::copter_mode::LAND),
+            cmd::DO_LAND_START => {
+                let seq = self.flight.mission_items().iter().position(|i| i.command == cmd::DO_LAND_START);
+                match seq {
+                    Some(s) => self.flight.set_current_item(s as u16).and_then(|_| self.flight.set_mode(super::modes::plane_mode::AUTO)),
+                    None => Err(SimRefusal::announced(Refusal::Failed, super::events::severity::WARNING, "No landing sequence found")),
+                }
+            }
+            cmd::MISSION_START => self.flight.start_mission(),
+            cmd::DO_PAUSE_CONTINUE => {
+                if p[0] == 0.0 {
+                    self.flight.pause()
+                } else {
+                    self.flight.resume()
+                }
+            }
+            cmd::DO_SET_MISSION_CURRENT => self.flight.set_current_item(if p[0].is_finite() && p[0] >= 0.0 { p[0] as u16 } else { u16::MAX }),
+            cmd::DO_REPOSITION if int => self.flight.goto(LatLon::new(lat, lon), f64::from(z)),
+            cmd::DO_REPOSITION => self.flight.goto(LatLon::new(lat, lon), f64::from(z)),
+            cmd::DO_CHANGE_SPEED => self.flight.change_speed_kind(if p[0].is_finite() { p[0] as u8 } else { 1 }, f64::from(p[1])),
+            cmd::DO_SET_HOME => {
+                if p[0] == 1.0 {
+                    self.flight.set_home_to_current()
+                } else {
+                    self.flight.try_set_home(LatLon::new(lat, lon), f64::from(z))
+                }
+            }
+            cmd::SET_MESSAGE_INTERVAL => Ok(()),
+            cmd::REQUEST_MESSAGE | 520 => {
+                let what = if command == 520 { 148.0 } else { p[0] };
+                match what as u32 {
+                    148 => {
+                        let m = tm::autopilot_version(self.me.sysid);
+                        self.send(&m);
+                        Ok(())
+                    }
+                    242 => match tm::home_position(self.flight.state(), now_us) {
+                        Some(m) => {
+                            self.send(&m);
+                            Ok(())
+                        }
+                        None => Err(SimRefusal::silent(Refusal::Failed, "no home yet")),
+                    },
+                    _ => unsupported(),
+                }
+            }
+            _ => unsupported(),
+        }
+    }
+
+    /// Advances flight time by `dt_sim_s` and sends whatever is due at real time `now_us`.
+    pub fn step(&mut self, dt_sim_s: f64, now_us: u64) {
+        let boot = *self.boot_us.get_or_insert(now_us);
+        let _ = boot;
+        for e in self.flight.step(dt_sim_s) {
+            self.on_event(e, now_us);
+        }
+        for r in self.missions.poll(now_us) {
+            self.send_wire(&r);
+        }
+        for (_, r) in self.params.poll() {
+            self.send_wire(&r);
+        }
+        if now_us >= self.next_heartbeat_us {
+            self.next_heartbeat_us = now_us + 1_000_000;
+            let m = tm::heartbeat(self.flight.state(), self.airframe);
+            self.send(&m);
+        }
+        let due: Vec<Group> = self
+            .groups
+            .iter_mut()
+            .filter(|(_, hz, next)| *hz > 0.0 && now_us >= *next)
+            .map(|(g, hz, next)| {
+                *next = now_us + (1e6 / *hz) as u64;
+                *g
+            })
+            .collect();
+        for g in due {
+            self.send_group(g, now_us);
+        }
+    }
+
+    fn send_group(&mut self, g: Group, now_us: u64) {
+        let ms = self.boot_ms(now_us);
+        let s = self.flight.state().clone();
+        let msgs: Vec<MavMessage> = match g {
+            Group::ExtStatus => vec![
+                tm::sys_status(&s),
+                tm::gps_raw_int(&s, now_us),
+                tm::mission_current(&s, s.mission_current),
+                tm::nav_controller_output(&s),
+                tm::extended_sys_state(&s),
+            ],
+            Group::Position => vec![tm::global_position_int(&s, ms)],
+            Group::Extra1 => vec![tm::attitude(&s, ms)],
+            Group::Extra2 => vec![tm::vfr_hud(&s)],
+            Group::Extra3 => {
+                let mut v = vec![tm::battery_status(&s), tm::ekf_status(&s), tm::wind(&s)];
+                v.extend(tm::home_position(&s, now_us));
+                v
+            }
+        };
+        for m in &msgs {
+            self.send(m);
+        }
+    }
+
+    fn on_event(&mut self, e: SimEvent, now_us: u64) {
+        match e {
+            SimEvent::ItemReached(seq) => {
+                self.send(&MavMessage::MISSION_ITEM_REACHED(d::MISSION_ITEM_REACHED_DATA { seq }));
+                let t = format!("Reached command #{seq}");
+                self.text(super::events::severity::INFO, &t);
+            }
+            SimEvent::CurrentItem(seq) => {
+                if self.last_current != Some(seq) {
+                    self.last_current = Some(seq);
+                    let m = tm::mission_current(self.flight.state(), seq);
+                    self.send(&m);
+                }
+            }
+            SimEvent::CameraTrigger { image_index, position, alt_amsl_m, alt_rel_m, roll_rad, pitch_rad, yaw_rad, time_s } => {
+                let boot = self.boot_us.unwrap_or(now_us);
+                let m = MavMessage::CAMERA_FEEDBACK(d::CAMERA_FEEDBACK_DATA {
+                    time_usec: boot + (time_s * 1e6) as u64,
+                    lat: crate::geo::deg_to_e7(position.lat_deg),
+                    lng: crate::geo::deg_to_e7(position.lon_deg),
+                    alt_msl: alt_amsl_m as f32,
+                    alt_rel: alt_rel_m as f32,
+                    roll: roll_rad.to_degrees() as f32,
+                    pitch: pitch_rad.to_degrees() as f32,
+                    yaw: crate::geo::wrap_360(yaw_rad.to_degrees()) as f32,
+                    foc_len: 0.0,
+                    img_idx: (image_index & 0xFFFF) as u16,
+                    target_system: 0,
+                    cam_idx: 0,
+                    flags: d::CameraFeedbackFlags::CAMERA_FEEDBACK_PHOTO,
+                    completed_captures: (image_index & 0xFFFF) as u16,
+                });
+                self.send(&m);
+            }
+            SimEvent::StatusText { severity, text } => self.text(severity, &text),
+            SimEvent::HomeSet => {
+                if let Some(m) = tm::home_position(self.flight.state(), now_us) {
+                    self.send(&m);
+                }
+            }
+            SimEvent::ModeChanged(_) | SimEvent::Armed | SimEvent::Disarmed => {
+                let m = tm::heartbeat(self.flight.state(), self.airframe);
+                self.send(&m);
+            }
+            SimEvent::TookOff | SimEvent::Landed => {
+                let m = tm::extended_sys_state(self.flight.state());
+                self.send(&m);
+            }
+        }
+    }
+}
+
+/// Ids of the messages this node answers (for tests of routing).
+pub const SERVED: [u32; 4] = [wire::id::MISSION_COUNT, wire::id::PARAM_REQUEST_LIST, wire::id::COMMAND_LONG, wire::id::COMMAND_INT];
