@@ -32,3 +32,6 @@ pub use flight::FlightModel;
 pub use modes::{ModeInfo, copter_mode, mode_info, mode_name, plane_mode};
 pub use rng::SimRng;
 pub use state::{SimState, landed_state, mission_state};
+
+#[cfg(test)]
+mod flight_tests;

@@ -1,0 +1,229 @@
+//! Scenario tests of [`FlightModel`]: ArduPilot rules, guided flight, RTL, survey missions for
+//! copter and plane, failsafes, and property tests over random inputs.
+
+use super::*;
+use crate::geo::{LatLon, LocalFrame};
+use crate::plan::mission_item::{MissionItem, cmd};
+
+/// Steps `m` by `dt` until `done` or `max_s`; returns all events and the elapsed time.
+fn run_until(m: &mut FlightModel, dt: f64, max_s: f64, mut done: impl FnMut(&SimState) -> bool) -> (Vec<SimEvent>, f64) {
+    let t0 = m.state().time_s;
+    let mut ev = Vec::new();
+    while m.state().time_s - t0 < max_s {
+        ev.extend(m.step(dt));
+        if done(m.state()) {
+            break;
+        }
+    }
+    (ev, m.state().time_s - t0)
+}
+
+fn texts(ev: &[SimEvent]) -> Vec<String> {
+    ev.iter()
+        .filter_map(|e| match e {
+            SimEvent::StatusText { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A copter armed in GUIDED, hovering at 20 m over home.
+fn copter_at_20m() -> FlightModel {
+    let mut m = FlightModel::new(SimConfig::copter());
+    m.step(2.0);
+    m.set_mode(copter_mode::GUIDED).unwrap();
+    m.arm().unwrap();
+    m.takeoff(20.0).unwrap();
+    run_until(&mut m, 0.1, 60.0, |s| (s.alt_rel_m - 20.0).abs() < 0.05 && s.climb_mps.abs() < 0.05);
+    m
+}
+
+#[test]
+fn copter_arming_follows_ardupilot_rules() {
+    let mut m = FlightModel::new(SimConfig::copter());
+    m.set_mode(copter_mode::GUIDED).unwrap();
+    let e = m.arm().unwrap_err();
+    assert_eq!(e.text, "PreArm: GPS 1: Bad fix");
+    assert_eq!(e.result, Refusal::Failed);
+    assert_eq!(e.severity, Some(severity::CRITICAL));
+    assert!(texts(&m.step(0.1)).contains(&"PreArm: GPS 1: Bad fix".to_string()));
+    assert!(!m.state().prearm_ok && !m.state().home_valid);
+
+    let (ev, t) = run_until(&mut m, 0.1, 10.0, |s| s.gps_fix_type == 3);
+    assert!(t < 5.0 && ev.contains(&SimEvent::HomeSet));
+    assert!(m.state().prearm_ok && (10..=14).contains(&m.state().gps_satellites));
+    let hdop = m.state().gps_hdop;
+    assert!((0.7..=1.2).contains(&hdop), "{hdop}");
+    assert!(m.state().gps_position.distance_m(m.state().position) < 1.3);
+
+    m.set_mode(copter_mode::AUTO).unwrap();
+    assert_eq!(m.arm().unwrap_err().text, "Arm: AUTO mode not armable");
+    m.set_mode(copter_mode::RTL).unwrap();
+    assert_eq!(m.arm().unwrap_err().text, "Arm: RTL mode not armable");
+    assert_eq!(m.set_mode(8).unwrap_err().text, "No such mode 8");
+    assert_eq!(m.set_mode(1).unwrap_err().result, Refusal::Unsupported);
+
+    m.set_mode(copter_mode::GUIDED).unwrap();
+    m.arm().unwrap();
+    m.arm().unwrap();
+    let ev = m.step(0.1);
+    assert!(ev.contains(&SimEvent::Armed) && ev.contains(&SimEvent::ModeChanged(copter_mode::GUIDED)));
+    assert_eq!(m.takeoff(-5.0).unwrap_err().result, Refusal::Failed);
+    // DISARM_DELAY: armed on the ground without taking off disarms after 10 s.
+    let (ev, t) = run_until(&mut m, 0.5, 30.0, |s| !s.armed);
+    assert!(ev.contains(&SimEvent::Disarmed) && (9.5..=11.0).contains(&t), "{t}");
+}
+
+#[test]
+fn copter_guided_takeoff_goto_and_rtl() {
+    let mut m = FlightModel::new(SimConfig::copter());
+    m.step(2.0);
+    m.set_mode(copter_mode::STABILIZE).unwrap();
+    m.arm().unwrap();
+    assert_eq!(m.takeoff(20.0).unwrap_err().result, Refusal::Failed);
+    m.set_mode(copter_mode::GUIDED).unwrap();
+    m.takeoff(20.0).unwrap();
+    let (ev, t) = run_until(&mut m, 0.1, 60.0, |s| (s.alt_rel_m - 20.0).abs() <= 0.5);
+    assert!(ev.contains(&SimEvent::TookOff));
+    // 20 m at 2.5 m/s is 8 s, plus accelerating at 1 m/s² and braking near the top.
+    assert!((8.0..=14.0).contains(&t), "climb took {t} s");
+    eprintln!("takeoff to 20 +- 0.5 m: {t:.1} s");
+    run_until(&mut m, 0.1, 5.0, |_| false);
+    assert!((m.state().alt_rel_m - 20.0).abs() < 0.5);
+    assert!(m.disarm(false).is_err());
+    assert_eq!(m.takeoff(30.0).unwrap_err().text, "Takeoff refused: already flying");
+
+    let home = m.state().home;
+    let target = home.destination(45.0, 200.0);
+    m.goto(target, 30.0).unwrap();
+    let mut vmax: f64 = 0.0;
+    let (_, t) = run_until(&mut m, 0.1, 120.0, |s| {
+        vmax = vmax.max(s.groundspeed_mps);
+        s.position.distance_m(target) < 1.0 && s.groundspeed_mps < 0.2
+    });
+    assert!(vmax <= 10.0 + 1e-6 && vmax > 9.5, "{vmax}");
+    assert!((20.0..=35.0).contains(&t), "goto took {t} s");
+    eprintln!("goto 200 m: {t:.1} s, max ground speed {vmax:.2} m/s");
+    assert!((m.state().alt_rel_m - 30.0).abs() < 0.5);
+
+    m.set_mode(copter_mode::RTL).unwrap();
+    let (ev, t) = run_until(&mut m, 0.25, 300.0, |s| !s.armed);
+    assert!(ev.contains(&SimEvent::Landed) && ev.contains(&SimEvent::Disarmed));
+    let s = m.state();
+    assert!(s.landed && s.position.distance_m(home) < 1.0, "{}", s.position.distance_m(home));
+    // 200 m home + 5 s loiter + 20 m down at 1.5 then 0.5 m/s.
+    assert!((60.0..=120.0).contains(&t), "rtl took {t} s");
+    eprintln!("rtl from 200 m / 30 m: {t:.1} s, landed {:.2} m from home", s.position.distance_m(home));
+}
+
+#[test]
+fn copter_holds_position_in_wind_with_a_tilt() {
+    let cfg = SimConfig { wind_speed_mps: 8.0, wind_from_deg: 270.0, ..SimConfig::copter() };
+    let mut m = FlightModel::new(cfg);
+    m.step(2.0);
+    m.set_mode(copter_mode::GUIDED).unwrap();
+    m.arm().unwrap();
+    m.takeoff(20.0).unwrap();
+    run_until(&mut m, 0.1, 40.0, |_| false);
+    let p0 = m.state().position;
+    m.set_mode(copter_mode::LOITER).unwrap();
+    let mut worst: f64 = 0.0;
+    run_until(&mut m, 0.1, 30.0, |s| {
+        worst = worst.max(s.position.distance_m(p0));
+        false
+    });
+    let s = m.state();
+    assert!(worst < 1.0, "{worst}");
+    let tilt = s.roll_rad.hypot(s.pitch_rad).to_degrees();
+    eprintln!("loiter in 8 m/s wind: worst drift {worst:.2} m, tilt {tilt:.1} deg");
+    assert!(tilt > 3.0 && tilt < 30.0, "{tilt}");
+    assert!(s.airspeed_mps > 5.0 && s.groundspeed_mps < 0.5);
+    m.set_mode(copter_mode::ALT_HOLD).unwrap();
+    run_until(&mut m, 0.1, 20.0, |_| false);
+    assert!(m.state().groundspeed_mps > 4.0, "drifts with the wind");
+}
+
+/// Home, TAKEOFF, DO_CHANGE_SPEED, per transect WP + CAM 20 + WP + CAM 0, then `last`.
+/// Transects run north-south, `len_m` long, `spacing_m` apart, starting 40 m east of home.
+fn lawnmower(home: LatLon, n: usize, len_m: f64, spacing_m: f64, alt: f32, last: MissionItem) -> Vec<MissionItem> {
+    let f = LocalFrame::new(home);
+    let mut items = vec![
+        MissionItem::nav(cmd::NAV_WAYPOINT, home, 0.0),
+        MissionItem::nav(cmd::NAV_TAKEOFF, LatLon::new(0.0, 0.0), alt),
+        MissionItem::action(cmd::DO_CHANGE_SPEED, [1.0, 8.0, -1.0, 0.0]),
+    ];
+    items[1].x = 0;
+    items[1].y = 0;
+    for i in 0..n {
+        let e = 40.0 + spacing_m * i as f64;
+        let (a, b) = if i % 2 == 0 { (20.0, 20.0 + len_m) } else { (20.0 + len_m, 20.0) };
+        items.push(MissionItem::nav(cmd::NAV_WAYPOINT, f.to_latlon(crate::geo::Enu::new(e, a)), alt));
+        items.push(MissionItem::action(cmd::DO_SET_CAM_TRIGG_DIST, [20.0, 0.0, 0.0, 0.0]));
+        items.push(MissionItem::nav(cmd::NAV_WAYPOINT, f.to_latlon(crate::geo::Enu::new(e, b)), alt));
+        items.push(MissionItem::action(cmd::DO_SET_CAM_TRIGG_DIST, [0.0, 0.0, 0.0, 0.0]));
+    }
+    items.push(last);
+    items
+}
+
+fn nav_seqs(items: &[MissionItem]) -> Vec<u16> {
+    (1..items.len() as u16).filter(|i| items[usize::from(*i)].command < 100).collect()
+}
+
+#[test]
+fn copter_flies_a_lawnmower_survey_with_exact_photo_spacing() {
+    let mut m = FlightModel::new(SimConfig { wind_speed_mps: 4.0, wind_from_deg: 300.0, ..SimConfig::copter() });
+    let home = m.state().home;
+    let rtl = MissionItem::action(cmd::NAV_RETURN_TO_LAUNCH, [0.0; 4]);
+    let items = lawnmower(home, 9, 200.0, 30.0, 30.0, rtl);
+    let navs = nav_seqs(&items);
+    m.set_mission(items);
+    assert_eq!(m.state().mission_len, 40);
+    m.step(2.0);
+    m.set_mode(copter_mode::GUIDED).unwrap();
+    m.arm().unwrap();
+    m.start_mission().unwrap();
+    // Half-second steps: photo positions must still be exact (interpolated inside the step).
+    let (ev, t) = run_until(&mut m, 0.5, 1500.0, |s| !s.armed);
+    let s = m.state().clone();
+    assert!(!s.armed && s.landed, "mission did not finish in {t} s");
+    assert!(s.position.distance_m(home) < 1.5);
+
+    let reached: Vec<u16> = ev.iter().filter_map(|e| if let SimEvent::ItemReached(i) = e { Some(*i) } else { None }).collect();
+    assert_eq!(reached, navs);
+    let current: Vec<u16> = ev.iter().filter_map(|e| if let SimEvent::CurrentItem(i) = e { Some(*i) } else { None }).collect();
+    assert_eq!(current, navs);
+
+    let f = LocalFrame::new(home);
+    let photos: Vec<crate::geo::Enu> = ev
+        .iter()
+        .filter_map(|e| if let SimEvent::CameraTrigger { position, .. } = e { Some(f.to_enu(*position)) } else { None })
+        .collect();
+    let indexes: Vec<u32> = ev.iter().filter_map(|e| if let SimEvent::CameraTrigger { image_index, .. } = e { Some(*image_index) } else { None }).collect();
+    assert_eq!(indexes, (1..=photos.len() as u32).collect::<Vec<_>>());
+    let mut worst_spacing: f64 = 0.0;
+    for i in 0..9 {
+        let e = 40.0 + 30.0 * i as f64;
+        let on: Vec<_> = photos.iter().filter(|p| (p.east_m - e).abs() < 1.0).collect();
+        assert!((9..=10).contains(&on.len()), "transect {i}: {} photos", on.len());
+        for w in on.windows(2) {
+            let d = w[0].distance_m(*w[1]);
+            worst_spacing = worst_spacing.max((d - 20.0).abs());
+        }
+        for p in &on {
+            assert!(p.north_m > 20.0 - 1.0 && p.north_m < 220.0 + 1.0, "photo off the transect: {p:?}");
+        }
+    }
+    assert!(worst_spacing <= 1.0, "spacing error {worst_spacing}");
+    let on_lines = photos.iter().filter(|p| (0..9).any(|i| (p.east_m - 40.0 - 30.0 * i as f64).abs() < 1.0)).count();
+    assert_eq!(on_lines, photos.len(), "photos taken in the turns");
+    assert!(s.battery_consumed_mah > 800.0 && s.battery_consumed_mah < 3000.0, "{}", s.battery_consumed_mah);
+    assert!(s.battery_voltage_v < 16.8 && s.battery_remaining_pct > 40.0);
+    assert_eq!(s.images_taken as usize, photos.len());
+    eprintln!(
+        "lawnmower: {t:.0} s, {} photos, worst spacing error {worst_spacing:.3} m, used {:.0} mAh, {:.2} V",
+        photos.len(),
+        s.battery_consumed_mah,
+        s.battery_voltage_v
+    );
+}
