@@ -343,3 +343,146 @@ fn plane_tracks_the_line_in_a_crosswind() {
         assert!(d < 45.0, "passed ({e}, {n}) at {d:.1} m");
     }
 }
+
+#[test]
+fn low_battery_announces_once_and_returns_home() {
+    let cfg = SimConfig { battery_capacity_mah: 1000.0, critical_battery_pct: 0.0, ..SimConfig::copter() };
+    let mut m = FlightModel::new(cfg);
+    m.step(2.0);
+    m.set_mode(copter_mode::GUIDED).unwrap();
+    m.arm().unwrap();
+    m.takeoff(25.0).unwrap();
+    run_until(&mut m, 0.5, 30.0, |_| false);
+    let home = m.state().home;
+    m.goto(home.destination(90.0, 150.0), 25.0).unwrap();
+    let (ev, _) = run_until(&mut m, 0.5, 600.0, |s| !s.armed);
+    let low: Vec<String> = texts(&ev).into_iter().filter(|t| t.starts_with("Battery 1 is low")).collect();
+    assert_eq!(low.len(), 1, "{low:?}");
+    assert!(ev.contains(&SimEvent::ModeChanged(copter_mode::RTL)));
+    let s = m.state();
+    assert!(s.battery_failsafe && !s.armed && s.landed && s.position.distance_m(home) < 1.5, "{s:?} {ev:?}");
+    assert!(s.battery_remaining_pct <= 20.0 && s.battery_voltage_v > 3.3 * 4.0);
+    assert_eq!(m.arm().unwrap_err().text, "PreArm: Battery 1 below minimum arming capacity");
+
+    // A small pack: low fires (RTL), then critical (LAND where it is).
+    let mut m = FlightModel::new(SimConfig { battery_capacity_mah: 700.0, ..SimConfig::copter() });
+    m.step(2.0);
+    m.set_mode(copter_mode::GUIDED).unwrap();
+    m.arm().unwrap();
+    m.takeoff(25.0).unwrap();
+    run_until(&mut m, 0.5, 30.0, |_| false);
+    m.goto(home.destination(90.0, 150.0), 25.0).unwrap();
+    let (ev, _) = run_until(&mut m, 0.5, 600.0, |s| !s.armed);
+    let modes: Vec<u32> = ev.iter().filter_map(|e| if let SimEvent::ModeChanged(x) = e { Some(*x) } else { None }).collect();
+    assert_eq!(modes, [copter_mode::RTL, copter_mode::LAND]);
+    assert!(texts(&ev).iter().any(|t| t.starts_with("Battery 1 is critical")));
+    assert!(m.state().landed && m.state().position.distance_m(home) > 5.0, "lands where it is");
+}
+
+#[test]
+fn pause_resume_set_current_and_skipped_commands() {
+    let mut m = copter_at_20m();
+    let home = m.state().home;
+    let f = LocalFrame::new(home);
+    let items = vec![
+        MissionItem::nav(cmd::NAV_WAYPOINT, home, 0.0),
+        MissionItem::nav(cmd::NAV_TAKEOFF, home, 20.0),
+        enu_item(&f, cmd::NAV_WAYPOINT, 0.0, 150.0, 20.0),
+        MissionItem::action(31_000, [0.0; 4]),
+        enu_item(&f, cmd::NAV_WAYPOINT, 150.0, 150.0, 20.0),
+        MissionItem::action(cmd::DO_JUMP, [2.0, 1.0, 0.0, 0.0]),
+        MissionItem::nav(cmd::NAV_LOITER_TIME, home, 20.0),
+    ];
+    m.set_mission(items);
+    m.start_mission().unwrap();
+    run_until(&mut m, 0.1, 5.0, |_| false);
+    m.pause().unwrap();
+    run_until(&mut m, 0.1, 8.0, |_| false);
+    let p = m.state().position;
+    run_until(&mut m, 0.1, 5.0, |_| false);
+    assert!(m.state().position.distance_m(p) < 0.1 && m.state().paused);
+    assert_eq!(m.state().mission_state, mission_state::PAUSED);
+    m.resume().unwrap();
+    let (ev, _) = run_until(&mut m, 0.2, 200.0, |s| s.mission_current == 6);
+    let t = texts(&ev);
+    assert!(t.contains(&"Skipping invalid cmd #31000".to_string()), "{t:?}");
+    assert!(t.contains(&"Mission: 5 Jump 1/1".to_string()));
+    let reached: Vec<u16> = ev.iter().filter_map(|e| if let SimEvent::ItemReached(i) = e { Some(*i) } else { None }).collect();
+    assert_eq!(reached, [2, 4, 2, 4]);
+    m.set_current_item(2).unwrap();
+    assert_eq!(m.step(0.1).iter().filter(|e| **e == SimEvent::CurrentItem(2)).count(), 1);
+    assert!(m.set_current_item(7).is_err());
+    m.set_mode(copter_mode::LOITER).unwrap();
+    assert_eq!(m.state().mission_state, mission_state::PAUSED);
+    assert_eq!(m.pause().unwrap_err().result, Refusal::Failed);
+    assert_eq!(m.change_speed(5.0).unwrap_err().result, Refusal::Failed);
+    assert_eq!(m.goto(home, 10.0).unwrap_err().result, Refusal::Denied);
+    // Back in AUTO the mission goes on from item 2 (MIS_RESTART=0); the jump is used up.
+    m.set_mode(copter_mode::AUTO).unwrap();
+    let (ev, _) = run_until(&mut m, 0.2, 100.0, |s| s.mission_current == 6);
+    let reached: Vec<u16> = ev.iter().filter_map(|e| if let SimEvent::ItemReached(i) = e { Some(*i) } else { None }).collect();
+    assert_eq!(reached, [2, 4], "{ev:?}");
+    let (ev, t) = run_until(&mut m, 0.2, 200.0, |s| s.mission_state == mission_state::COMPLETE);
+    assert!(ev.contains(&SimEvent::ItemReached(6)));
+    assert!(t > 0.0 && m.state().armed && !m.state().landed, "copter hovers at the end of the mission");
+    assert_eq!(m.mission_items()[0].z, m.state().home_alt_amsl_m as f32);
+}
+
+#[test]
+fn copter_auto_needs_takeoff_and_lands_on_nav_land() {
+    let mut m = FlightModel::new(SimConfig::copter());
+    let home = m.state().home;
+    let f = LocalFrame::new(home);
+    m.step(2.0);
+    m.set_mode(copter_mode::GUIDED).unwrap();
+    m.arm().unwrap();
+    assert_eq!(m.start_mission().unwrap_err().text, "Flight mode change failed AUTO");
+    m.set_mission(vec![
+        MissionItem::nav(cmd::NAV_WAYPOINT, home, 0.0),
+        enu_item(&f, cmd::NAV_WAYPOINT, 0.0, 50.0, 10.0),
+    ]);
+    assert_eq!(m.start_mission().unwrap_err().text, "Auto: Missing Takeoff Cmd");
+    assert_eq!(m.set_mode(copter_mode::AUTO).unwrap_err().text, "Auto: Missing Takeoff Cmd");
+    let mut land = enu_item(&f, cmd::NAV_LAND, 30.0, 30.0, 0.0);
+    land.params = [f32::NAN; 4];
+    m.set_mission(vec![
+        MissionItem::nav(cmd::NAV_WAYPOINT, home, 0.0),
+        MissionItem::nav(cmd::NAV_TAKEOFF, home, 15.0),
+        land,
+    ]);
+    m.start_mission().unwrap();
+    let (ev, _) = run_until(&mut m, 0.5, 200.0, |s| !s.armed);
+    assert!(ev.contains(&SimEvent::ItemReached(2)) && ev.contains(&SimEvent::Disarmed));
+    let p = LocalFrame::new(home).to_enu(m.state().position);
+    assert!((p.east_m - 30.0).abs() < 1.0 && (p.north_m - 30.0).abs() < 1.0, "{p:?}");
+    assert_eq!(m.state().mission_current, 0);
+}
+
+#[test]
+fn plane_guided_rtl_and_takeoff_mode() {
+    let mut m = FlightModel::new(SimConfig::plane());
+    m.step(2.0);
+    m.set_mode(plane_mode::RTL).unwrap();
+    assert_eq!(m.arm().unwrap_err().text, "PreArm: RTL mode not armable");
+    m.set_mode(plane_mode::FBWA).unwrap();
+    m.arm().unwrap();
+    m.takeoff(70.0).unwrap();
+    assert_eq!(m.state().custom_mode, plane_mode::TAKEOFF);
+    let (ev, t) = run_until(&mut m, 0.2, 120.0, |s| s.alt_rel_m > 67.0);
+    assert!(ev.contains(&SimEvent::TookOff) && t < 40.0, "{t}");
+    let home = m.state().home;
+    let target = home.destination(0.0, 800.0);
+    m.goto(target, 90.0).unwrap();
+    run_until(&mut m, 0.2, 150.0, |_| false);
+    let d = m.state().position.distance_m(target);
+    assert!((40.0..=80.0).contains(&d), "loiters around the target: {d}");
+    m.set_mode(plane_mode::RTL).unwrap();
+    run_until(&mut m, 0.2, 150.0, |_| false);
+    let s = m.state();
+    let d = s.position.distance_m(home);
+    assert!((40.0..=80.0).contains(&d) && (s.alt_rel_m - 100.0).abs() < 3.0, "{d} {}", s.alt_rel_m);
+    assert!(m.disarm(false).is_err());
+    m.disarm(true).unwrap();
+    let (ev, _) = run_until(&mut m, 0.2, 120.0, |s| s.landed);
+    assert!(ev.contains(&SimEvent::Landed) && m.state().alt_rel_m.abs() < 0.01);
+}
