@@ -66,7 +66,11 @@ impl Battery {
 
     /// Draws `current_a` for `dt` seconds.
     pub fn update(&mut self, current_a: f64, dt: f64) {
-        let i = if current_a.is_finite() { current_a.max(0.0) } else { 0.0 };
+        let i = if current_a.is_finite() {
+            current_a.max(0.0)
+        } else {
+            0.0
+        };
         self.current_a = i;
         self.consumed_mah += i * dt / 3.6;
     }
@@ -83,7 +87,11 @@ impl Battery {
 
     /// Remaining capacity, percent 0-100.
     pub fn remaining_pct(&self) -> f64 {
-        lim(100.0 * (1.0 - self.consumed_mah / self.capacity_mah), 0.0, 100.0)
+        lim(
+            100.0 * (1.0 - self.consumed_mah / self.capacity_mah),
+            0.0,
+            100.0,
+        )
     }
 
     /// Terminal voltage under the present load, V.
@@ -105,7 +113,10 @@ mod tests {
         assert!((b.consumed_mah() - 3000.0).abs() < 1e-6);
         assert!((b.remaining_pct() - 40.0).abs() < 1e-9);
         let loaded = b.voltage_v();
-        assert!((loaded - (4.0 * 3.80 - 18.0 * 0.03)).abs() < 1e-9, "{loaded}");
+        assert!(
+            (loaded - (4.0 * 3.80 - 18.0 * 0.03)).abs() < 1e-9,
+            "{loaded}"
+        );
         b.update(0.0, 1.0);
         assert!(b.voltage_v() > loaded);
         b.update(20.0, 1e5);

@@ -254,21 +254,45 @@ impl SimConfig {
         let c = &self.copter;
         let p = &self.plane;
         let min_as = pick(p.min_airspeed_mps, 5.0, 40.0, dp.min_airspeed_mps);
-        let max_as = pick(p.max_airspeed_mps, min_as, 60.0, dp.max_airspeed_mps.max(min_as));
+        let max_as = pick(
+            p.max_airspeed_mps,
+            min_as,
+            60.0,
+            dp.max_airspeed_mps.max(min_as),
+        );
         let low = pick(self.low_battery_pct, 0.0, 100.0, d.low_battery_pct);
         Self {
             airframe: self.airframe,
-            home: if self.home.is_valid() { self.home } else { d.home },
+            home: if self.home.is_valid() {
+                self.home
+            } else {
+                d.home
+            },
             home_alt_amsl_m: pick(self.home_alt_amsl_m, -500.0, 9000.0, d.home_alt_amsl_m),
             wind_speed_mps: pick(self.wind_speed_mps, 0.0, 40.0, 0.0),
             wind_from_deg: crate::geo::wrap_360(pick(self.wind_from_deg, -1e6, 1e6, 0.0)),
             gust_fraction: pick(self.gust_fraction, 0.0, 1.0, d.gust_fraction),
             gps_fix_delay_s: pick(self.gps_fix_delay_s, 0.0, 1e6, d.gps_fix_delay_s),
-            battery_capacity_mah: pick(self.battery_capacity_mah, 100.0, 1e6, d.battery_capacity_mah),
+            battery_capacity_mah: pick(
+                self.battery_capacity_mah,
+                100.0,
+                1e6,
+                d.battery_capacity_mah,
+            ),
             battery_cells: self.battery_cells.clamp(1, 14),
-            battery_resistance_ohm: pick(self.battery_resistance_ohm, 0.0, 1.0, d.battery_resistance_ohm),
+            battery_resistance_ohm: pick(
+                self.battery_resistance_ohm,
+                0.0,
+                1.0,
+                d.battery_resistance_ohm,
+            ),
             low_battery_pct: low,
-            critical_battery_pct: pick(self.critical_battery_pct, 0.0, low, d.critical_battery_pct.min(low)),
+            critical_battery_pct: pick(
+                self.critical_battery_pct,
+                0.0,
+                low,
+                d.critical_battery_pct.min(low),
+            ),
             battery_failsafe: self.battery_failsafe,
             seed: self.seed,
             copter: CopterParams {
@@ -292,7 +316,12 @@ impl SimConfig {
                 hover_throttle: pick(c.hover_throttle, 0.1, 0.9, dc.hover_throttle),
             },
             plane: PlaneParams {
-                cruise_airspeed_mps: pick(p.cruise_airspeed_mps, min_as, max_as, min_as.max(dp.cruise_airspeed_mps).min(max_as)),
+                cruise_airspeed_mps: pick(
+                    p.cruise_airspeed_mps,
+                    min_as,
+                    max_as,
+                    min_as.max(dp.cruise_airspeed_mps).min(max_as),
+                ),
                 min_airspeed_mps: min_as,
                 max_airspeed_mps: max_as,
                 max_bank_deg: pick(p.max_bank_deg, 10.0, 65.0, dp.max_bank_deg),
@@ -305,11 +334,21 @@ impl SimConfig {
                 loiter_radius_m: pick(p.loiter_radius_m, 10.0, 2000.0, dp.loiter_radius_m),
                 wp_radius_m: pick(p.wp_radius_m, 5.0, 1000.0, dp.wp_radius_m),
                 rtl_alt_m: pick(p.rtl_alt_m, 10.0, 2000.0, dp.rtl_alt_m),
-                land_airspeed_mps: pick(p.land_airspeed_mps, min_as, max_as, dp.land_airspeed_mps.max(min_as).min(max_as)),
+                land_airspeed_mps: pick(
+                    p.land_airspeed_mps,
+                    min_as,
+                    max_as,
+                    dp.land_airspeed_mps.max(min_as).min(max_as),
+                ),
                 flare_alt_m: pick(p.flare_alt_m, 0.5, 20.0, dp.flare_alt_m),
                 flare_sink_mps: pick(p.flare_sink_mps, 0.1, 3.0, dp.flare_sink_mps),
                 rollout_decel_mps2: pick(p.rollout_decel_mps2, 0.5, 10.0, dp.rollout_decel_mps2),
-                land_disarm_delay_s: pick(p.land_disarm_delay_s, 0.0, 600.0, dp.land_disarm_delay_s),
+                land_disarm_delay_s: pick(
+                    p.land_disarm_delay_s,
+                    0.0,
+                    600.0,
+                    dp.land_disarm_delay_s,
+                ),
                 cruise_current_a: pick(p.cruise_current_a, 0.1, 500.0, dp.cruise_current_a),
                 mass_kg: pick(p.mass_kg, 0.1, 100.0, dp.mass_kg),
             },

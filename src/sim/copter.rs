@@ -129,7 +129,15 @@ impl CopterDyn {
         }
     }
 
-    fn leg(&self, k: &Kin, from: V2, to: V2, ups: (f64, f64), speed: f64, end_speed: f64) -> Demand {
+    fn leg(
+        &self,
+        k: &Kin,
+        from: V2,
+        to: V2,
+        ups: (f64, f64),
+        speed: f64,
+        end_speed: f64,
+    ) -> Demand {
         let (from_up, to_up) = ups;
         let d = to - from;
         let l = d.len();
@@ -144,7 +152,11 @@ impl CopterDyn {
         let dh = to_up - from_up;
         let mut speed = speed.max(0.1);
         if dh.abs() > 0.01 {
-            let vlim = if dh > 0.0 { self.p.climb_mps } else { self.p.descent_mps };
+            let vlim = if dh > 0.0 {
+                self.p.climb_mps
+            } else {
+                self.p.descent_mps
+            };
             speed = speed.min(vlim * l / dh.abs()).max(0.1);
         }
         let a = self.p.accel_mps2 * 0.8;
@@ -164,7 +176,11 @@ impl CopterDyn {
         let vel = (u * along + n * cross).limit(speed);
         let frac = lim(s / l, 0.0, 1.0);
         let up_t = from_up + dh * frac;
-        let ff = if s > 0.0 && s < l { along * dh / l } else { 0.0 };
+        let ff = if s > 0.0 && s < l {
+            along * dh / l
+        } else {
+            0.0
+        };
         let vz = lim(
             ff + sqrt_controller(up_t - k.up_m, ALT_P, self.p.accel_z_mps2),
             -self.p.descent_mps,
@@ -182,7 +198,11 @@ impl CopterDyn {
         let rel = k.pos - center;
         let d = rel.len();
         let rr = rel.unit().unwrap_or(V2::new(0.0, 1.0));
-        let tangent = if ccw { V2::new(-rr.n, rr.e) } else { rr.right() };
+        let tangent = if ccw {
+            V2::new(-rr.n, rr.e)
+        } else {
+            rr.right()
+        };
         let r = radius.max(0.5);
         let vt_max = speed
             .min(self.p.circle_rate_dps.to_radians() * r)
@@ -291,10 +311,22 @@ mod tests {
     #[test]
     fn holds_position_in_wind_leaning_into_it() {
         let c = CopterDyn::new(CopterParams::default());
-        let mut k = Kin { up_m: 20.0, ..Kin::default() };
+        let mut k = Kin {
+            up_m: 20.0,
+            ..Kin::default()
+        };
         // 8 m/s wind blowing towards the east.
         let wind = V2::new(8.0, 0.0);
-        run(&c, &mut k, Guide::Hold { at: V2::ZERO, up_m: 20.0 }, wind, 30.0);
+        run(
+            &c,
+            &mut k,
+            Guide::Hold {
+                at: V2::ZERO,
+                up_m: 20.0,
+            },
+            wind,
+            30.0,
+        );
         assert!(k.pos.len() < 0.2, "{:?}", k.pos);
         assert!((k.up_m - 20.0).abs() < 0.05);
         // Heading north, the wind pushes east, so the copter rolls left (negative) into it.
@@ -306,7 +338,10 @@ mod tests {
     #[test]
     fn drifts_with_the_wind_without_position_control() {
         let c = CopterDyn::new(CopterParams::default());
-        let mut k = Kin { up_m: 20.0, ..Kin::default() };
+        let mut k = Kin {
+            up_m: 20.0,
+            ..Kin::default()
+        };
         let wind = V2::new(0.0, 5.0);
         run(&c, &mut k, Guide::Drift { up_m: 20.0 }, wind, 60.0);
         assert!(k.vel.n > 4.0, "{:?}", k.vel);
@@ -316,7 +351,10 @@ mod tests {
     #[test]
     fn leg_respects_speed_and_stops_at_the_end() {
         let c = CopterDyn::new(CopterParams::default());
-        let mut k = Kin { up_m: 20.0, ..Kin::default() };
+        let mut k = Kin {
+            up_m: 20.0,
+            ..Kin::default()
+        };
         let g = Guide::Leg {
             from: V2::ZERO,
             to: V2::new(0.0, 200.0),

@@ -58,7 +58,11 @@ impl FlightModel {
         let prev = self.kin;
         let wind = self.wind.velocity();
         let guide = if !self.armed {
-            if self.kin.on_ground { Guide::Ground } else { Guide::Unpowered }
+            if self.kin.on_ground {
+                Guide::Ground
+            } else {
+                Guide::Unpowered
+            }
         } else if let Some((at, up_m)) = self.paused {
             Guide::Hold { at, up_m }
         } else {
@@ -185,7 +189,9 @@ impl FlightModel {
                 (Airframe::Copter, _) => cm::LAND,
             };
             let already = self.mode == target
-                || (target == cm::RTL && !self.is_plane() && matches!(self.mode, cm::LAND | cm::SMART_RTL));
+                || (target == cm::RTL
+                    && !self.is_plane()
+                    && matches!(self.mode, cm::LAND | cm::SMART_RTL));
             if !already {
                 self.enter_mode(target);
             }
@@ -214,7 +220,9 @@ impl FlightModel {
             }
             Airframe::Plane => {
                 let after_landing = matches!(self.task, Task::Land(_));
-                if after_landing && self.time_s - self.landed_at_s >= self.cfg.plane.land_disarm_delay_s {
+                if after_landing
+                    && self.time_s - self.landed_at_s >= self.cfg.plane.land_disarm_delay_s
+                {
                     self.disarm_now();
                 }
             }
@@ -228,11 +236,17 @@ impl FlightModel {
         let alt_amsl_m = self.origin_alt_amsl_m + k.up_m;
         let (gps_position, gps_alt_amsl_m) = if fix.fix_type >= 3 {
             let [e, n, u] = fix.error_enu_m;
-            (self.frame.to_latlon((k.pos + V2::new(e, n)).into()), alt_amsl_m + u)
+            (
+                self.frame.to_latlon((k.pos + V2::new(e, n)).into()),
+                alt_amsl_m + u,
+            )
         } else {
             (crate::geo::LatLon::default(), 0.0)
         };
-        let target = self.paused.map(|(at, _)| at).or_else(|| self.task.target(self.home_enu()));
+        let target = self
+            .paused
+            .map(|(at, _)| at)
+            .or_else(|| self.task.target(self.home_enu()));
         let (wp_distance_m, target_bearing_deg) = match target {
             Some(t) => ((t - k.pos).len(), (t - k.pos).bearing_deg()),
             None => (0.0, 0.0),
@@ -301,7 +315,11 @@ impl FlightModel {
             camera_trigger_distance_m: self.camera.trigger_distance_m(),
             images_taken: self.camera.images(),
             wind_speed_mps: wind.len(),
-            wind_from_deg: if wind.len() > 1e-9 { wrap_360(wind.bearing_deg() + 180.0) } else { 0.0 },
+            wind_from_deg: if wind.len() > 1e-9 {
+                wrap_360(wind.bearing_deg() + 180.0)
+            } else {
+                0.0
+            },
         };
     }
 }

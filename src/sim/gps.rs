@@ -82,7 +82,10 @@ impl Gps {
             self.next_change_s = time_s + self.rng.range(5.0, 15.0);
         }
         let k = (2.0 * dt / NOISE_TAU_S).sqrt();
-        for (i, sigma) in [NOISE_SIGMA_H_M, NOISE_SIGMA_H_M, NOISE_SIGMA_V_M].into_iter().enumerate() {
+        for (i, sigma) in [NOISE_SIGMA_H_M, NOISE_SIGMA_H_M, NOISE_SIGMA_V_M]
+            .into_iter()
+            .enumerate()
+        {
             if let Some(e) = self.out.error_enu_m.get_mut(i) {
                 let next = *e * (1.0 - dt / NOISE_TAU_S) + sigma * k * self.rng.gaussian();
                 *e = lim(next, -NOISE_MAX_M, NOISE_MAX_M);

@@ -52,7 +52,11 @@ impl V2 {
     /// The vector shortened to at most `max` long.
     pub fn limit(self, max: f64) -> Self {
         let l = self.len();
-        if l > max && l > 0.0 { self * (max / l) } else { self }
+        if l > max && l > 0.0 {
+            self * (max / l)
+        } else {
+            self
+        }
     }
 
     pub fn is_finite(self) -> bool {
@@ -182,7 +186,9 @@ mod tests {
         let above = sqrt_controller(lin + 1e-9, p, a);
         assert!((below - above).abs() < 1e-6);
         assert_eq!(sqrt_controller(-10.0, p, a), -sqrt_controller(10.0, p, a));
-        assert!((sqrt_controller(100.0, p, a) - (2.0 * a * (100.0 - lin / 2.0)).sqrt()).abs() < 1e-12);
+        assert!(
+            (sqrt_controller(100.0, p, a) - (2.0 * a * (100.0 - lin / 2.0)).sqrt()).abs() < 1e-12
+        );
     }
 
     #[test]

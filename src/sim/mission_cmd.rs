@@ -28,9 +28,17 @@ pub(crate) enum NavKind {
     /// NAV_LOITER_UNLIM.
     LoiterUnlim { radius_m: Option<f64>, ccw: bool },
     /// NAV_LOITER_TIME.
-    LoiterTime { secs: f64, radius_m: Option<f64>, ccw: bool },
+    LoiterTime {
+        secs: f64,
+        radius_m: Option<f64>,
+        ccw: bool,
+    },
     /// NAV_LOITER_TURNS.
-    LoiterTurns { turns: f64, radius_m: Option<f64>, ccw: bool },
+    LoiterTurns {
+        turns: f64,
+        radius_m: Option<f64>,
+        ccw: bool,
+    },
     /// NAV_DELAY (relative seconds only).
     Delay { secs: f64 },
 }
@@ -56,7 +64,11 @@ pub(crate) enum DoCmd {
     /// CONDITION_DELAY: hold back later do-commands.
     ConditionDelay { secs: f64 },
     /// DO_SET_HOME.
-    SetHome { use_current: bool, pos: Option<LatLon>, alt: Option<AltRef> },
+    SetHome {
+        use_current: bool,
+        pos: Option<LatLon>,
+        alt: Option<AltRef>,
+    },
     /// Accepted and ignored (servos, relays, ROI, mount, DO_LAND_START, ...).
     NoOp,
 }
@@ -67,7 +79,10 @@ pub(crate) enum Cmd {
     Nav(NavCmd),
     Do(DoCmd),
     /// DO_JUMP to `target`, `repeat` more times (-1 forever).
-    Jump { target: u16, repeat: i32 },
+    Jump {
+        target: u16,
+        repeat: i32,
+    },
     /// Not flown by the simulator, or invalid.
     Unsupported,
 }
@@ -82,7 +97,9 @@ fn in_range(v: f32, lo: f64, hi: f64, default: f64) -> f64 {
 }
 
 fn alt_of(item: &MissionItem) -> Option<AltRef> {
-    let z = fin(item.z).filter(|z| *z != 0.0)?.clamp(-20_000.0, 20_000.0);
+    let z = fin(item.z)
+        .filter(|z| *z != 0.0)?
+        .clamp(-20_000.0, 20_000.0);
     Some(match item.frame {
         frame::GLOBAL | frame::GLOBAL_INT => AltRef::Amsl(z),
         _ => AltRef::RelHome(z),
@@ -104,7 +121,14 @@ pub(crate) fn decode(item: &MissionItem) -> Cmd {
         return Cmd::Unsupported;
     }
     let alt = alt_of(item);
-    let nav = |kind| Cmd::Nav(NavCmd { command: item.command, kind, pos, alt });
+    let nav = |kind| {
+        Cmd::Nav(NavCmd {
+            command: item.command,
+            kind,
+            pos,
+            alt,
+        })
+    };
     match item.command {
         cmd::NAV_WAYPOINT | cmd::NAV_SPLINE_WAYPOINT => nav(NavKind::Waypoint {
             hold_s: in_range(p1, 0.0, 86_400.0, 0.0),
@@ -121,14 +145,26 @@ pub(crate) fn decode(item: &MissionItem) -> Cmd {
         }
         cmd::NAV_LOITER_TIME => {
             let (radius_m, ccw) = radius_dir(p3);
-            nav(NavKind::LoiterTime { secs: in_range(p1, 0.0, 86_400.0, 0.0), radius_m, ccw })
+            nav(NavKind::LoiterTime {
+                secs: in_range(p1, 0.0, 86_400.0, 0.0),
+                radius_m,
+                ccw,
+            })
         }
         cmd::NAV_LOITER_TURNS => {
             let (radius_m, ccw) = radius_dir(p3);
-            nav(NavKind::LoiterTurns { turns: in_range(p1, 0.0, 1000.0, 1.0), radius_m, ccw })
+            nav(NavKind::LoiterTurns {
+                turns: in_range(p1, 0.0, 1000.0, 1.0),
+                radius_m,
+                ccw,
+            })
         }
-        93 => nav(NavKind::Delay { secs: in_range(p1, 0.0, 86_400.0, 0.0) }),
-        cmd::CONDITION_DELAY => Cmd::Do(DoCmd::ConditionDelay { secs: in_range(p1, 0.0, 86_400.0, 0.0) }),
+        93 => nav(NavKind::Delay {
+            secs: in_range(p1, 0.0, 86_400.0, 0.0),
+        }),
+        cmd::CONDITION_DELAY => Cmd::Do(DoCmd::ConditionDelay {
+            secs: in_range(p1, 0.0, 86_400.0, 0.0),
+        }),
         cmd::DO_CHANGE_SPEED => match fin(p2).filter(|s| *s > 0.0) {
             Some(speed) => Cmd::Do(DoCmd::ChangeSpeed {
                 speed_type: in_range(p1, 0.0, 3.0, 1.0).round() as u8,
@@ -136,7 +172,11 @@ pub(crate) fn decode(item: &MissionItem) -> Cmd {
             }),
             None => Cmd::Do(DoCmd::NoOp),
         },
-        cmd::DO_SET_HOME => Cmd::Do(DoCmd::SetHome { use_current: fin(p1) == Some(1.0), pos, alt }),
+        cmd::DO_SET_HOME => Cmd::Do(DoCmd::SetHome {
+            use_current: fin(p1) == Some(1.0),
+            pos,
+            alt,
+        }),
         cmd::DO_SET_CAM_TRIGG_DIST => Cmd::Do(DoCmd::CamTriggDist {
             distance_m: in_range(p1, 0.0, 1e6, 0.0),
             trigger_now: fin(p3) == Some(1.0),
@@ -202,7 +242,13 @@ mod tests {
         match decode(&wp) {
             Cmd::Nav(n) => {
                 assert_eq!(n.alt, Some(AltRef::RelHome(30.0)));
-                assert_eq!(n.kind, NavKind::Waypoint { hold_s: 0.0, radius_m: None });
+                assert_eq!(
+                    n.kind,
+                    NavKind::Waypoint {
+                        hold_s: 0.0,
+                        radius_m: None
+                    }
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -212,13 +258,40 @@ mod tests {
         wp.x = 1_000_000_000; // 100° latitude
         assert_eq!(decode(&wp), Cmd::Unsupported);
         let jump = MissionItem::action(cmd::DO_JUMP, [3.0, f32::NAN, 0.0, 0.0]);
-        assert_eq!(decode(&jump), Cmd::Jump { target: 3, repeat: 0 });
+        assert_eq!(
+            decode(&jump),
+            Cmd::Jump {
+                target: 3,
+                repeat: 0
+            }
+        );
         let jump = MissionItem::action(cmd::DO_JUMP, [1e20, -7.0, 0.0, 0.0]);
-        assert_eq!(decode(&jump), Cmd::Jump { target: 65_535, repeat: 0 });
+        assert_eq!(
+            decode(&jump),
+            Cmd::Jump {
+                target: 65_535,
+                repeat: 0
+            }
+        );
         let jump = MissionItem::action(cmd::DO_JUMP, [2.0, -1.0, 0.0, 0.0]);
-        assert_eq!(decode(&jump), Cmd::Jump { target: 2, repeat: -1 });
+        assert_eq!(
+            decode(&jump),
+            Cmd::Jump {
+                target: 2,
+                repeat: -1
+            }
+        );
         let cam = MissionItem::action(cmd::DO_SET_CAM_TRIGG_DIST, [f32::NAN, 0.0, 1.0, 0.0]);
-        assert_eq!(decode(&cam), Cmd::Do(DoCmd::CamTriggDist { distance_m: 0.0, trigger_now: true }));
-        assert_eq!(decode(&MissionItem::action(300, [0.0; 4])), Cmd::Unsupported);
+        assert_eq!(
+            decode(&cam),
+            Cmd::Do(DoCmd::CamTriggDist {
+                distance_m: 0.0,
+                trigger_now: true
+            })
+        );
+        assert_eq!(
+            decode(&MissionItem::action(300, [0.0; 4])),
+            Cmd::Unsupported
+        );
     }
 }

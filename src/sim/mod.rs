@@ -13,6 +13,7 @@ mod copter;
 pub mod events;
 mod flight;
 mod flight_auto;
+mod flight_cmd;
 mod flight_step;
 mod gps;
 mod guide;
@@ -24,6 +25,7 @@ mod plane;
 pub mod rng;
 pub mod state;
 mod task;
+mod task_run;
 mod wind;
 
 pub use config::{Airframe, CopterParams, PlaneParams, SimConfig};
@@ -34,4 +36,10 @@ pub use rng::SimRng;
 pub use state::{SimState, landed_state, mission_state};
 
 #[cfg(test)]
+mod flight_props;
+#[cfg(test)]
 mod flight_tests;
+#[cfg(test)]
+mod flight_tests_plane;
+#[cfg(test)]
+mod mission_exec_tests;

@@ -157,14 +157,29 @@ mod tests {
 
     #[test]
     fn copter_arming_rules_match_arducopter() {
-        for m in [copter_mode::AUTO, copter_mode::RTL, copter_mode::LAND, copter_mode::BRAKE] {
-            assert!(!mode_info(Airframe::Copter, m).is_some_and(|i| i.armable), "{m}");
+        for m in [
+            copter_mode::AUTO,
+            copter_mode::RTL,
+            copter_mode::LAND,
+            copter_mode::BRAKE,
+        ] {
+            assert!(
+                !mode_info(Airframe::Copter, m).is_some_and(|i| i.armable),
+                "{m}"
+            );
         }
-        for m in [copter_mode::STABILIZE, copter_mode::GUIDED, copter_mode::LOITER] {
+        for m in [
+            copter_mode::STABILIZE,
+            copter_mode::GUIDED,
+            copter_mode::LOITER,
+        ] {
             assert!(mode_info(Airframe::Copter, m).is_some_and(|i| i.armable && i.simulated));
         }
         assert_eq!(mode_name(Airframe::Copter, 8), None);
-        assert_eq!(mode_name(Airframe::Plane, plane_mode::TAKEOFF), Some("TAKEOFF"));
+        assert_eq!(
+            mode_name(Airframe::Plane, plane_mode::TAKEOFF),
+            Some("TAKEOFF")
+        );
         assert!(!mode_info(Airframe::Plane, plane_mode::RTL).is_some_and(|i| i.armable));
     }
 }

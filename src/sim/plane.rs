@@ -64,7 +64,9 @@ pub(crate) fn l1_course(pos: V2, from: V2, to: V2, l1_m: f64) -> f64 {
 pub(crate) fn orbit_course(pos: V2, center: V2, radius_m: f64, ccw: bool) -> (f64, f64) {
     let rel = pos - center;
     let theta = rel.bearing_deg();
-    let delta = (rel.len() - radius_m).atan2((0.5 * radius_m).max(20.0)).to_degrees();
+    let delta = (rel.len() - radius_m)
+        .atan2((0.5 * radius_m).max(20.0))
+        .to_degrees();
     if ccw {
         (wrap_360(theta - 90.0 - delta), -1.0)
     } else {
@@ -85,9 +87,11 @@ impl PlaneDyn {
     /// Advances `k` by `dt` seconds under guidance `g` in wind `wind` (m/s, east/north).
     pub fn step(&self, k: &mut Kin, g: &Guide, wind: V2, dt: f64) {
         match *g {
-            Guide::Climb { heading_deg, pitch_deg, .. } if k.on_ground => {
-                self.takeoff_roll(k, heading_deg, pitch_deg, dt)
-            }
+            Guide::Climb {
+                heading_deg,
+                pitch_deg,
+                ..
+            } if k.on_ground => self.takeoff_roll(k, heading_deg, pitch_deg, dt),
             _ if k.on_ground => self.roll_out(k, dt),
             Guide::Unpowered => self.glide(k, wind, dt),
             Guide::Ground | Guide::Descend { .. } => {
@@ -156,23 +160,43 @@ impl PlaneDyn {
             flare: false,
         };
         match *g {
-            Guide::Leg { from, to, from_up_m, to_up_m, speed_mps, .. } => {
+            Guide::Leg {
+                from,
+                to,
+                from_up_m,
+                to_up_m,
+                speed_mps,
+                ..
+            } => {
                 d.course_deg = Some(l1_course(k.pos, from, to, self.l1(k)));
                 let l = (to - from).len();
-                let frac = if l > 1.0 { lim((k.pos - from).dot((to - from) * (1.0 / l)) / l, 0.0, 1.0) } else { 1.0 };
+                let frac = if l > 1.0 {
+                    lim((k.pos - from).dot((to - from) * (1.0 / l)) / l, 0.0, 1.0)
+                } else {
+                    1.0
+                };
                 d.up_m = from_up_m + (to_up_m - from_up_m) * frac;
                 d.airspeed = speed_mps;
             }
             Guide::Hold { at, up_m } => {
-                return self.demand(k, &Guide::Orbit {
-                    center: at,
-                    radius_m: p.loiter_radius_m,
-                    ccw: false,
-                    up_m,
-                    speed_mps: p.cruise_airspeed_mps,
-                });
+                return self.demand(
+                    k,
+                    &Guide::Orbit {
+                        center: at,
+                        radius_m: p.loiter_radius_m,
+                        ccw: false,
+                        up_m,
+                        speed_mps: p.cruise_airspeed_mps,
+                    },
+                );
             }
-            Guide::Orbit { center, radius_m, ccw, up_m, speed_mps } => {
+            Guide::Orbit {
+                center,
+                radius_m,
+                ccw,
+                up_m,
+                speed_mps,
+            } => {
                 let r = radius_m.max(10.0);
                 let (course, sign) = orbit_course(k.pos, center, r, ccw);
                 let near = lim(1.0 - ((k.pos - center).len() - r).abs() / r, 0.0, 1.0);
@@ -181,12 +205,24 @@ impl PlaneDyn {
                 d.up_m = up_m;
                 d.airspeed = speed_mps;
             }
-            Guide::Climb { up_m, heading_deg, pitch_deg, .. } => {
+            Guide::Climb {
+                up_m,
+                heading_deg,
+                pitch_deg,
+                ..
+            } => {
                 d.course_deg = Some(heading_deg);
                 d.up_m = up_m;
-                d.climb_max = p.climb_max_mps.min(k.airspeed_mps * pitch_deg.to_radians().sin()).max(0.5);
+                d.climb_max = p
+                    .climb_max_mps
+                    .min(k.airspeed_mps * pitch_deg.to_radians().sin())
+                    .max(0.5);
             }
-            Guide::Approach { from, to, from_up_m } => {
+            Guide::Approach {
+                from,
+                to,
+                from_up_m,
+            } => {
                 d.course_deg = Some(l1_course(k.pos, from, to, self.l1(k)));
                 let l = (to - from).len().max(1.0);
                 let s = match (to - from).unit() {
@@ -211,9 +247,21 @@ impl PlaneDyn {
     fn fly(&self, k: &mut Kin, g: &Guide, wind: V2, dt: f64) {
         let p = &self.p;
         let d = self.demand(k, g);
-        let v_min = if d.flare { p.min_airspeed_mps * 0.85 } else { p.min_airspeed_mps };
-        let target_v = if d.flare { v_min } else { lim(d.airspeed, p.min_airspeed_mps, p.max_airspeed_mps) };
-        let v = lim(approach(k.airspeed_mps, target_v, SPEED_ACCEL * dt), v_min, p.max_airspeed_mps);
+        let v_min = if d.flare {
+            p.min_airspeed_mps * 0.85
+        } else {
+            p.min_airspeed_mps
+        };
+        let target_v = if d.flare {
+            v_min
+        } else {
+            lim(d.airspeed, p.min_airspeed_mps, p.max_airspeed_mps)
+        };
+        let v = lim(
+            approach(k.airspeed_mps, target_v, SPEED_ACCEL * dt),
+            v_min,
+            p.max_airspeed_mps,
+        );
         k.airspeed_mps = v;
 
         let max_bank = p.max_bank_deg.to_radians();
@@ -221,7 +269,9 @@ impl PlaneDyn {
             b
         } else if let Some(course) = d.course_deg {
             let c = V2::from_bearing(course);
-            let crab = (lim(-wind.dot(c.right()) / v, -0.9, 0.9)).asin().to_degrees();
+            let crab = (lim(-wind.dot(c.right()) / v, -0.9, 0.9))
+                .asin()
+                .to_degrees();
             let err = wrap_180(course + crab - k.heading_deg).to_radians();
             let w_max = G_MPS2 * max_bank.tan() / v;
             let w = lim(d.turn_ff_rps + HDG_K * err, -w_max, w_max);
@@ -229,12 +279,20 @@ impl PlaneDyn {
         } else {
             0.0
         };
-        let bank = approach(k.roll_rad, lim(bank_target, -max_bank, max_bank), p.roll_rate_dps.to_radians() * dt);
+        let bank = approach(
+            k.roll_rad,
+            lim(bank_target, -max_bank, max_bank),
+            p.roll_rate_dps.to_radians() * dt,
+        );
 
         let vz_target = if d.flare {
             -p.flare_sink_mps
         } else {
-            lim(ALT_K * (d.up_m - k.up_m) + d.vz_ff, -p.sink_max_mps, d.climb_max.min(p.climb_max_mps))
+            lim(
+                ALT_K * (d.up_m - k.up_m) + d.vz_ff,
+                -p.sink_max_mps,
+                d.climb_max.min(p.climb_max_mps),
+            )
         };
         k.vel_up_mps = approach(k.vel_up_mps, vz_target, VZ_ACCEL * dt);
         self.integrate(k, bank, wind, dt);
@@ -242,8 +300,16 @@ impl PlaneDyn {
         let vc = p.cruise_airspeed_mps;
         let level = p.cruise_current_a * (0.35 + 0.65 * (v / vc).powi(3)) / bank.cos().max(0.3);
         let climb = p.mass_kg * G_MPS2 * k.vel_up_mps / (0.5 * 14.8);
-        k.current_a = if d.flare { 0.3 } else { (level + climb).max(0.3) };
-        k.throttle = if d.flare { 0.0 } else { lim(k.current_a / (p.cruise_current_a / 0.45), 0.0, 1.0) };
+        k.current_a = if d.flare {
+            0.3
+        } else {
+            (level + climb).max(0.3)
+        };
+        k.throttle = if d.flare {
+            0.0
+        } else {
+            lim(k.current_a / (p.cruise_current_a / 0.45), 0.0, 1.0)
+        };
     }
 
     /// Common kinematics: coordinated turn at `bank`, air velocity plus wind, touchdown.
@@ -320,8 +386,16 @@ mod tests {
     #[test]
     fn orbit_settles_on_the_radius() {
         let pl = PlaneDyn::new(PlaneParams::default());
-        let mut k = Kin { up_m: 100.0, airspeed_mps: 18.0, pos: V2::new(300.0, 0.0), ..Kin::default() };
-        let g = Guide::Hold { at: V2::ZERO, up_m: 100.0 };
+        let mut k = Kin {
+            up_m: 100.0,
+            airspeed_mps: 18.0,
+            pos: V2::new(300.0, 0.0),
+            ..Kin::default()
+        };
+        let g = Guide::Hold {
+            at: V2::ZERO,
+            up_m: 100.0,
+        };
         for _ in 0..(120.0 / 0.02) as usize {
             pl.step(&mut k, &g, V2::ZERO, 0.02);
         }
