@@ -231,22 +231,22 @@ impl MissionExec {
                 self.complete(host);
                 return;
             }
-        } else if let Some((i, n)) = self.nav {
-            if host.verify_nav(i, &n) {
-                host.item_reached(i);
-                self.nav_loaded = false;
-                if !self.advance_nav(self.after_current(), host) {
-                    self.complete(host);
-                    return;
-                }
+        } else if let Some((i, n)) = self.nav
+            && host.verify_nav(i, &n)
+        {
+            host.item_reached(i);
+            self.nav_loaded = false;
+            if !self.advance_nav(self.after_current(), host) {
+                self.complete(host);
+                return;
             }
         }
         if !self.do_loaded {
             self.advance_do(host);
-        } else if let Some((i, d)) = self.do_cmd {
-            if host.verify_do(i, &d) {
-                self.do_loaded = false;
-            }
+        } else if let Some((i, d)) = self.do_cmd
+            && host.verify_do(i, &d)
+        {
+            self.do_loaded = false;
         }
     }
 

@@ -21,7 +21,7 @@ impl MissionHost for Log {
     }
     fn verify_nav(&mut self, _: u16, _: &NavCmd) -> bool {
         self.verifies += 1;
-        self.verifies % 2 == 0
+        self.verifies.is_multiple_of(2)
     }
     fn start_do(&mut self, seq: u16, _: &DoCmd) {
         self.events.push(format!("do {seq}"));
