@@ -105,8 +105,10 @@ pub struct SimRefusal {
     /// ArduPilot-style text, e.g. "PreArm: GPS 1: Bad fix".
     pub text: String,
     /// `Some(MAV_SEVERITY)` when ArduPilot itself announces this refusal as a STATUSTEXT (arming
-    /// checks, failed mode changes); `None` when ArduPilot only answers with the ACK result and
-    /// `text` is just a readable reason for logs and tests.
+    /// checks, failed mode changes); the model has then already queued that STATUSTEXT as a
+    /// [`SimEvent::StatusText`] (returned by the next `step`), so the caller only sends the ACK.
+    /// `None` when ArduPilot only answers with the ACK result and `text` is just a readable
+    /// reason for logs and tests.
     pub severity: Option<u8>,
 }
 

@@ -528,3 +528,61 @@ fn copter_auto_needs_takeoff_and_lands_on_nav_land() {
     );
     assert_eq!(m.state().mission_current, 0);
 }
+
+#[test]
+fn copter_mission_actions_loiters_delays_and_home() {
+    let mut m = copter_at_20m();
+    let home = m.state().home;
+    let f = LocalFrame::new(home);
+    let mut turns = enu_item(&f, cmd::NAV_LOITER_TURNS, 0.0, 40.0, 20.0);
+    turns.params = [1.0, 0.0, 8.0, 0.0];
+    let mut hold = enu_item(&f, cmd::NAV_LOITER_TIME, 20.0, 0.0, 25.0);
+    hold.params[0] = 6.0;
+    m.set_mission(vec![
+        MissionItem::nav(cmd::NAV_WAYPOINT, home, 0.0),
+        MissionItem::nav(cmd::NAV_TAKEOFF, home, 20.0),
+        turns,
+        MissionItem::action(cmd::CONDITION_DELAY, [3.0, 0.0, 0.0, 0.0]),
+        MissionItem::action(cmd::DO_DIGICAM_CONTROL, [0.0; 4]),
+        MissionItem::action(cmd::DO_SET_HOME, [1.0, 0.0, 0.0, 0.0]),
+        hold,
+    ]);
+    m.start_mission().unwrap();
+    let (ev, _) = run_until(&mut m, 0.2, 300.0, |s| {
+        s.mission_state == mission_state::COMPLETE
+    });
+    let reached: Vec<u16> = ev
+        .iter()
+        .filter_map(|e| {
+            if let SimEvent::ItemReached(i) = e {
+                Some(*i)
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert_eq!(reached, [1, 2, 6]);
+    let t_reached_2 = ev
+        .iter()
+        .position(|e| *e == SimEvent::ItemReached(2))
+        .unwrap_or(0);
+    let photo = ev
+        .iter()
+        .position(|e| matches!(e, SimEvent::CameraTrigger { image_index: 1, .. }));
+    assert!(
+        photo.is_some_and(|p| p > t_reached_2),
+        "photo after the delay"
+    );
+    assert!(ev.contains(&SimEvent::HomeSet));
+    assert!(
+        m.state().home.distance_m(home) > 10.0,
+        "home moved to where the photo was taken"
+    );
+    let p = f.to_enu(m.state().position);
+    eprintln!("{p:?} {} {:?}", m.state().alt_rel_m, m.state());
+    assert!(
+        (p.east_m - 20.0).abs() < 1.0
+            && p.north_m.abs() < 1.0
+            && (m.state().alt_rel_m - 25.0).abs() < 6.0
+    );
+}
