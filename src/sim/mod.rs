@@ -42,4 +42,6 @@ mod flight_tests;
 #[cfg(test)]
 mod flight_tests_plane;
 #[cfg(test)]
+mod flight_tests_survey;
+#[cfg(test)]
 mod mission_exec_tests;
