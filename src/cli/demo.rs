@@ -1,7 +1,180 @@
-//! Demo (being wired to the simulator).
-use anyhow::Result;
+//! The default run. `steppe --demo` starts two built-in simulated copters on loopback UDP,
+//! gives each a small survey mission, flies them, and shows the live view; plain `steppe`
+//! listens on udpin:0.0.0.0:14550 like other ground stations and shows the live view.
+//! (The desktop window replaces the terminal view when it lands.)
+
+use super::common::{connect, request_and_wait};
+use super::record::install_ctrl_c;
+use super::sim::{SimArgs, server_config};
+use super::watch::watch_loop;
+use crate::geo::LatLon;
+use crate::link::LinkSpec;
+use crate::plan::mission_item::{cmd, frame};
+use crate::plan::{MissionItem, MissionType};
+use crate::protocol::actions::VehicleAction;
+use crate::runtime::{BackendHandle, Event, MissionOp, Request};
+use crate::sim::server::spawn;
+use crate::vehicle::VehicleId;
+use anyhow::{Result, bail};
 use std::process::ExitCode;
-/// Runs the demo.
-pub fn run(_demo: bool) -> Result<ExitCode> {
-    anyhow::bail!("not wired yet")
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+/// A small lawnmower survey east of `home`: takeoff, 4 lines of 150 m, 30 m apart, camera
+/// every 20 m on the lines, then RTL. Item 0 is home (ArduPilot convention).
+pub fn demo_mission(home: LatLon, offset_east_m: f64) -> Vec<MissionItem> {
+    let mut items = vec![MissionItem {
+        frame: frame::GLOBAL,
+        current: true,
+        ..MissionItem::nav(cmd::NAV_WAYPOINT, home, 0.0)
+    }];
+    items.push(MissionItem::nav(cmd::NAV_TAKEOFF, home, 40.0));
+    items.push(MissionItem::action(
+        cmd::DO_CHANGE_SPEED,
+        [1.0, 8.0, -1.0, 0.0],
+    ));
+    let origin = home
+        .destination(90.0, 60.0 + offset_east_m)
+        .destination(0.0, 40.0);
+    for line in 0..4 {
+        let a = origin.destination(90.0, 30.0 * f64::from(line));
+        let b = a.destination(0.0, 150.0);
+        let (start, end) = if line % 2 == 0 { (a, b) } else { (b, a) };
+        items.push(MissionItem::nav(cmd::NAV_WAYPOINT, start, 40.0));
+        items.push(MissionItem::action(
+            cmd::DO_SET_CAM_TRIGG_DIST,
+            [20.0, 0.0, 1.0, 0.0],
+        ));
+        items.push(MissionItem::nav(cmd::NAV_WAYPOINT, end, 40.0));
+        items.push(MissionItem::action(
+            cmd::DO_SET_CAM_TRIGG_DIST,
+            [0.0, 0.0, 0.0, 0.0],
+        ));
+    }
+    items.push(MissionItem::action(cmd::NAV_RETURN_TO_LAUNCH, [0.0; 4]));
+    items
+}
+
+fn wait_for(h: &mut BackendHandle, n: usize, timeout: Duration) -> Result<Vec<VehicleId>> {
+    let end = Instant::now() + timeout;
+    loop {
+        while h.try_event().is_some() {}
+        let ids: Vec<VehicleId> = h
+            .snapshot()
+            .vehicles
+            .iter()
+            .filter(|v| v.position.lat_lon.is_some())
+            .map(|v| v.id)
+            .collect();
+        if ids.len() >= n {
+            return Ok(ids);
+        }
+        if Instant::now() > end {
+            bail!(
+                "the simulated vehicles did not report positions within {} s",
+                timeout.as_secs()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn act(h: &mut BackendHandle, target: VehicleId, action: VehicleAction) -> Result<()> {
+    let id = h.next_id();
+    match request_and_wait(
+        h,
+        Request::Action {
+            id,
+            target,
+            action: action.clone(),
+        },
+        id,
+        None,
+    )? {
+        Event::CommandDone { result: Ok(()), .. } => Ok(()),
+        Event::CommandDone { result: Err(e), .. } => bail!("{target} {}: {e}", action.name()),
+        other => bail!("unexpected {other:?}"),
+    }
+}
+
+fn fly_demo(h: &mut BackendHandle) -> Result<()> {
+    println!("demo: waiting for two simulated copters…");
+    let ids = wait_for(h, 2, Duration::from_secs(20))?;
+    for (i, id) in ids.iter().enumerate() {
+        let home = h
+            .snapshot()
+            .vehicles
+            .iter()
+            .find(|v| v.id == *id)
+            .and_then(|v| v.position.lat_lon)
+            .unwrap_or_default();
+        let mission = demo_mission(home, 150.0 * i as f64);
+        let rid = h.next_id();
+        println!("demo: uploading a {}-item survey to {id}", mission.len());
+        match request_and_wait(
+            h,
+            Request::Mission {
+                id: rid,
+                target: *id,
+                op: MissionOp::Upload(MissionType::Mission, mission),
+            },
+            rid,
+            None,
+        )? {
+            Event::MissionDone { result: Ok(_), .. } => {}
+            Event::MissionDone { result: Err(e), .. } => bail!("upload to {id}: {e}"),
+            other => bail!("unexpected {other:?}"),
+        }
+        act(h, *id, VehicleAction::SetMode("GUIDED".into()))?;
+        // The GPS needs a moment for its fix: retry arming like an operator would.
+        let mut tries = 0;
+        while let Err(e) = act(h, *id, VehicleAction::Arm) {
+            tries += 1;
+            if tries > 20 {
+                return Err(e);
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        act(h, *id, VehicleAction::StartMission)?;
+        println!("demo: {id} armed and flying its survey");
+    }
+    Ok(())
+}
+
+/// Runs the default command.
+pub fn run(demo: bool) -> Result<ExitCode> {
+    let stop = Arc::new(AtomicBool::new(false));
+    install_ctrl_c(Arc::clone(&stop));
+    if !demo {
+        let mut h = connect(
+            &[LinkSpec::UdpIn {
+                addr: "0.0.0.0".into(),
+                port: 14_550,
+            }],
+            None,
+        )?;
+        watch_loop(&mut h, None, &stop);
+        h.shutdown();
+        return Ok(ExitCode::SUCCESS);
+    }
+    let args = SimArgs {
+        vehicles: 2,
+        listen: Some(LinkSpec::UdpIn {
+            addr: "127.0.0.1".into(),
+            port: 0,
+        }),
+        ..SimArgs::default()
+    };
+    let sim = spawn(server_config(&args)?)?;
+    let link = LinkSpec::UdpOut {
+        host: "127.0.0.1".into(),
+        port: sim.local_addr().port(),
+    };
+    let mut h = connect(&[link], None)?;
+    fly_demo(&mut h)?;
+    watch_loop(&mut h, None, &stop);
+    h.shutdown();
+    sim.stop();
+    Ok(ExitCode::SUCCESS)
 }

@@ -12,6 +12,8 @@ mod tlog;
 mod vehicle_cmd;
 mod watch;
 
+pub use sim::{SimArgs, server_config as sim_config};
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 

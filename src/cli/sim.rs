@@ -1,11 +1,231 @@
-//! `steppe sim` (being wired to the simulator).
-use anyhow::Result;
+//! `steppe sim`: the built-in simulated vehicles (ArduPilot-like copters or planes) on UDP,
+//! with failure modes for testing ground stations.
+
+use super::record::install_ctrl_c;
+use crate::geo::LatLon;
+use crate::link::LinkSpec;
+use crate::protocol::mission_server::MissionServerConfig;
+use crate::sim::faults::Faults;
+use crate::sim::node::NodeConfig;
+use crate::sim::server::{Endpoint, SimServerConfig, spawn};
+use crate::sim::{Airframe, SimConfig, mode_name};
+use anyhow::{Result, bail};
 use clap::Args;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
 /// Arguments of `steppe sim`.
-#[derive(Debug, Args)]
-pub struct SimArgs {}
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
+    /// Number of vehicles, sysids 1..N on one socket.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=250))]
+    pub vehicles: u8,
+    /// Fixed-wing (ArduPlane) instead of copters.
+    #[arg(long)]
+    pub plane: bool,
+    /// Send to a ground station (default udpout:127.0.0.1:14550, as SITL does).
+    #[arg(long, value_name = "udpout:HOST:PORT", conflicts_with = "listen")]
+    pub connect: Option<LinkSpec>,
+    /// Listen for a ground station instead.
+    #[arg(long, value_name = "udpin:ADDR:PORT")]
+    pub listen: Option<LinkSpec>,
+    /// Home of vehicle 1 as LAT,LON,ALT (AMSL m); others start 20 m east of each other.
+    #[arg(long, value_name = "LAT,LON,ALT")]
+    pub home: Option<String>,
+    /// Run flight time this many times faster than real time.
+    #[arg(long, default_value_t = 1.0)]
+    pub speedup: f64,
+    /// Packet loss in both directions (percent).
+    #[arg(long, default_value_t = 0.0, value_name = "PCT")]
+    pub loss: f64,
+    /// Duplicated packets (percent).
+    #[arg(long, default_value_t = 0.0, value_name = "PCT")]
+    pub dup: f64,
+    /// Reordered (delayed) packets (percent).
+    #[arg(long, default_value_t = 0.0, value_name = "PCT")]
+    pub reorder: f64,
+    /// Random extra delay up to this many milliseconds.
+    #[arg(long, default_value_t = 0.0, value_name = "MS")]
+    pub jitter: f64,
+    /// Bandwidth cap like a radio (e.g. 57600).
+    #[arg(long)]
+    pub baud: Option<u32>,
+    /// Mission requests the vehicle drops (percent).
+    #[arg(long, default_value_t = 0.0, value_name = "PCT")]
+    pub drop_mission_requests: f64,
+    /// Send a NACK half way through each upload.
+    #[arg(long)]
+    pub nack_mid_upload: bool,
+    /// Most items per mission type (default 2000).
+    #[arg(long, default_value_t = 2_000)]
+    pub item_limit: usize,
+    /// GPS takes 60 s to get a fix (arming is refused until then).
+    #[arg(long)]
+    pub slow_fix: bool,
+    /// Wind as SPEED_MPS,FROM_DEG.
+    #[arg(long, value_name = "SPEED,FROM")]
+    pub wind: Option<String>,
+    /// Seed for all randomness.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Stop after this many seconds (default: until Ctrl-C).
+    #[arg(long, value_name = "S")]
+    pub duration: Option<f64>,
+}
+
+impl Default for SimArgs {
+    fn default() -> Self {
+        Self {
+            vehicles: 1,
+            plane: false,
+            connect: None,
+            listen: None,
+            home: None,
+            speedup: 1.0,
+            loss: 0.0,
+            dup: 0.0,
+            reorder: 0.0,
+            jitter: 0.0,
+            baud: None,
+            drop_mission_requests: 0.0,
+            nack_mid_upload: false,
+            item_limit: 2_000,
+            slow_fix: false,
+            wind: None,
+            seed: 1,
+            duration: None,
+        }
+    }
+}
+
+fn numbers(s: &str, n: usize, what: &str) -> Result<Vec<f64>> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| anyhow::anyhow!("{what} '{s}': expected {n} comma-separated numbers"))?;
+    if v.len() != n || v.iter().any(|x| !x.is_finite()) {
+        bail!("{what} '{s}': expected {n} comma-separated numbers");
+    }
+    Ok(v)
+}
+
+/// The simulator configuration for these arguments.
+pub fn server_config(a: &SimArgs) -> Result<SimServerConfig> {
+    let endpoint = match (&a.listen, &a.connect) {
+        (Some(LinkSpec::UdpIn { addr, port }), _) => Endpoint::Listen(addr.clone(), *port),
+        (Some(other), _) => bail!("--listen takes udpin:ADDR:PORT, not {other}"),
+        (None, Some(LinkSpec::UdpOut { host, port })) => Endpoint::Connect(host.clone(), *port),
+        (None, Some(other)) => bail!("--connect takes udpout:HOST:PORT, not {other}"),
+        (None, None) => Endpoint::Connect("127.0.0.1".into(), 14_550),
+    };
+    let mut base = if a.plane {
+        SimConfig::plane()
+    } else {
+        SimConfig::copter()
+    };
+    if let Some(h) = &a.home {
+        let v = numbers(h, 3, "--home")?;
+        let home = LatLon::new(v[0], v[1]);
+        if !home.is_valid() {
+            bail!("--home '{h}': latitude must be within ±90 and longitude within ±180");
+        }
+        base.home = home;
+        base.home_alt_amsl_m = v[2];
+    }
+    if let Some(w) = &a.wind {
+        let v = numbers(w, 2, "--wind")?;
+        base.wind_speed_mps = v[0].max(0.0);
+        base.wind_from_deg = v[1];
+    }
+    if a.slow_fix {
+        base.gps_fix_delay_s = 60.0;
+    }
+    let mission = MissionServerConfig {
+        capacity: a.item_limit,
+        drop_requests_pct: a.drop_mission_requests,
+        nack_mid_upload: a.nack_mid_upload,
+        seed: a.seed,
+        ..MissionServerConfig::default()
+    };
+    let vehicles = (1..=a.vehicles)
+        .map(|sysid| {
+            let mut f = base.clone();
+            f.home = base.home.destination(90.0, 20.0 * f64::from(sysid - 1));
+            f.seed = a.seed.wrapping_mul(1_000).wrapping_add(u64::from(sysid));
+            NodeConfig {
+                sysid,
+                flight: f,
+                mission,
+            }
+        })
+        .collect();
+    let faults = Faults {
+        loss_pct: a.loss,
+        duplicate_pct: a.dup,
+        reorder_pct: a.reorder,
+        jitter_ms: a.jitter,
+        baud: a.baud,
+    };
+    Ok(SimServerConfig {
+        vehicles,
+        endpoint,
+        speedup: a.speedup,
+        to_gcs: faults,
+        from_gcs: faults,
+        seed: a.seed,
+    })
+}
+
 /// Runs `steppe sim`.
-pub fn run(_a: SimArgs) -> Result<ExitCode> {
-    anyhow::bail!("not wired yet")
+pub fn run(a: SimArgs) -> Result<ExitCode> {
+    let cfg = server_config(&a)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    install_ctrl_c(Arc::clone(&stop));
+    let airframe = if a.plane {
+        Airframe::Plane
+    } else {
+        Airframe::Copter
+    };
+    let where_ = match &cfg.endpoint {
+        Endpoint::Connect(h, p) => format!("sending to {h}:{p}"),
+        Endpoint::Listen(..) => "listening".to_owned(),
+    };
+    let h = spawn(cfg)?;
+    println!(
+        "steppe sim: {} {} on {} ({where_}); Ctrl-C to stop",
+        a.vehicles,
+        if a.plane { "plane(s)" } else { "copter(s)" },
+        h.local_addr()
+    );
+    let end = a
+        .duration
+        .map(|d| Instant::now() + Duration::from_secs_f64(d.max(0.0)));
+    let mut next = Instant::now();
+    while !stop.load(Ordering::Relaxed) && end.is_none_or(|e| Instant::now() < e) && h.is_running()
+    {
+        if Instant::now() >= next {
+            next += Duration::from_secs(5);
+            let st = h.status();
+            let parts: Vec<String> = st
+                .vehicles
+                .iter()
+                .map(|(id, s)| {
+                    format!(
+                        "{id}: {} {} {:.1} m {:.0}%",
+                        mode_name(airframe, s.custom_mode).unwrap_or("?"),
+                        if s.armed { "armed" } else { "disarmed" },
+                        s.alt_rel_m,
+                        s.battery_remaining_pct
+                    )
+                })
+                .collect();
+            println!("{} | in {} datagrams", parts.join(" | "), st.datagrams_in);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    h.stop();
+    Ok(ExitCode::SUCCESS)
 }

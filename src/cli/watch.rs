@@ -84,18 +84,8 @@ pub fn render(snap: &Snapshot, now_us: u64) -> String {
     }
     let _ = writeln!(
         s,
-        "{:<6} {:<7} {:<10} {:<8} {:<24} {:>9} {:>7} {:>15} {:>11} {:>6}  {}",
-        "ID",
-        "TYPE",
-        "MODE",
-        "ARMED",
-        "POSITION",
-        "ALT REL",
-        "GS m/s",
-        "BATTERY",
-        "GPS",
-        "LOSS",
-        "LAST MESSAGE"
+        "{:<6} {:<7} {:<10} {:<8} {:<24} {:>9} {:>7} {:>15} {:>11} {:>6}  LAST MESSAGE",
+        "ID", "TYPE", "MODE", "ARMED", "POSITION", "ALT REL", "GS m/s", "BATTERY", "GPS", "LOSS",
     );
     for v in &snap.vehicles {
         let pos = v

@@ -14,9 +14,6 @@ pub mod retry;
 pub mod streams;
 pub mod wire;
 
-#[cfg(test)]
-mod mission_tests;
-
 /// The MAVLink dialect Steppe speaks: ardupilotmega, which includes common.
 pub use mavlink::dialects::ardupilotmega as dialect;
 

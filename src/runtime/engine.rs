@@ -136,10 +136,13 @@ impl Engine {
                 _ = tokio::time::sleep_until(wake.into()) => {
                     let now = self.mono_us();
                     let out = self.ops.poll(now);
+                    if !out.is_empty() {
+                        tracing::debug!(at_ms = now / 1000, "retransmitting {} message(s): {:?}", out.len(), out.first());
+                    }
                     self.send_wires(out);
                 }
                 _ = tick.tick() => {
-                    if self.cfg.heartbeat && ticks % HEARTBEAT_EVERY_TICKS == 0 {
+                    if self.cfg.heartbeat && ticks.is_multiple_of(HEARTBEAT_EVERY_TICKS) {
                         self.send(None, &Outgoing::Typed(Box::new(gcs_heartbeat())));
                     }
                     ticks = ticks.wrapping_add(1);
@@ -355,7 +358,7 @@ impl Engine {
         let now = self.mono_us();
         match self.ops.start(op, now) {
             Ok(out) => self.send_wires(out),
-            Err(ev) => self.emit(ev),
+            Err(ev) => self.emit(*ev),
         }
         for ev in self.ops.take_events() {
             self.emit(ev);
@@ -409,6 +412,12 @@ impl Engine {
                         let px4 = autopilot == Autopilot::Px4;
                         let v = addr(target);
                         let timing = Timing::default();
+                        // ArduPilot answers item requests independently: pipeline them.
+                        let window = if autopilot == Autopilot::ArduPilot {
+                            8
+                        } else {
+                            1
+                        };
                         let (tx, prepend) = match op {
                             MissionOp::Upload(kind, items) => {
                                 let first = items
@@ -420,12 +429,20 @@ impl Engine {
                                 } else {
                                     items
                                 };
-                                (MissionTransfer::upload(kind, items, gcs, v, timing), first)
+                                (
+                                    MissionTransfer::upload(kind, items, gcs, v, timing)
+                                        .with_window(window),
+                                    first,
+                                )
                             }
                             MissionOp::Download(kind) => {
                                 let home_item =
                                     (px4 && kind == MissionType::Mission).then(|| home_item(home));
-                                (MissionTransfer::download(kind, gcs, v, timing), home_item)
+                                (
+                                    MissionTransfer::download(kind, gcs, v, timing)
+                                        .with_window(window),
+                                    home_item,
+                                )
                             }
                             MissionOp::Clear(kind) => {
                                 (MissionTransfer::clear(kind, gcs, v, timing), None)

@@ -127,10 +127,10 @@ fn set_current_msg(vehicle: Address, seq: u16) -> Wire {
 impl Ops {
     /// Starts an operation unless one of the same kind runs on that vehicle.
     /// On refusal, returns the event that reports it.
-    pub fn start(&mut self, mut op: Op, now_us: u64) -> Result<Vec<Wire>, Event> {
+    pub fn start(&mut self, mut op: Op, now_us: u64) -> Result<Vec<Wire>, Box<Event>> {
         let (v, k) = (op.vehicle(), op.key());
         if self.ops.iter().any(|o| o.vehicle() == v && o.key() == k) {
-            return Err(failed(&op, OpError::Busy(k)));
+            return Err(Box::new(failed(&op, OpError::Busy(k))));
         }
         let out = match &mut op {
             Op::Command { tx, .. } => tx.start(now_us),

@@ -45,3 +45,8 @@ mod flight_tests_plane;
 mod flight_tests_survey;
 #[cfg(test)]
 mod mission_exec_tests;
+
+pub mod faults;
+pub mod node;
+pub mod server;
+pub mod telemetry;

@@ -20,7 +20,7 @@ use crate::protocol::frame::{Frame, Sender, Version};
 use crate::protocol::mission::Address;
 use crate::protocol::mission_server::{MissionServer, MissionServerConfig};
 use crate::protocol::param_server::ParamServer;
-use crate::protocol::wire::{self, Wire};
+use crate::protocol::wire::Wire;
 use mavlink::Message;
 
 /// Default parameter tables, our own list of common ArduPilot parameters.
@@ -165,12 +165,18 @@ impl SimNode {
             return;
         }
         let Ok(msg) = f.decode() else { return };
-        if msg.target_system_id().is_some_and(|t| t != 0 && t != self.me.sysid) {
+        if msg
+            .target_system_id()
+            .is_some_and(|t| t != 0 && t != self.me.sysid)
+        {
             return;
         }
+        // ArduPilot still honours these deprecated messages (MAVProxy and Mission Planner send them).
+        #[allow(deprecated)]
         match msg {
-            #[allow(deprecated)]
-            MavMessage::REQUEST_DATA_STREAM(r) => self.set_stream(r.req_stream_id as u8, r.req_message_rate, r.start_stop != 0),
+            MavMessage::REQUEST_DATA_STREAM(r) => {
+                self.set_stream(r.req_stream_id as u8, r.req_message_rate, r.start_stop != 0)
+            }
             MavMessage::SET_MODE(m) => {
                 if let Err(r) = self.flight.set_mode(m.custom_mode) {
                     self.announce(&r);
@@ -202,23 +208,36 @@ impl SimNode {
         }
     }
 
-    fn announce(&mut self, r: &SimRefusal) {
-        if let Some(sev) = r.severity {
-            let t = r.text.clone();
-            self.text(sev, &t);
-        }
-    }
+    /// A refusal ArduPilot would announce has already queued its STATUSTEXT in the flight
+    /// model (sent on the next step); others are silent, like ArduPilot.
+    fn announce(&mut self, _r: &SimRefusal) {}
 
     fn on_wire(&mut self, from: Address, w: &Wire, now_us: u64) {
         match w {
-            Wire::CommandLong { command, params, .. } => {
+            Wire::CommandLong {
+                command, params, ..
+            } => {
                 let p = *params;
-                let r = self.command(*command, [p[0], p[1], p[2], p[3]], p[4].into(), p[5].into(), p[6], false, now_us);
+                let r = self.command(
+                    *command,
+                    [p[0], p[1], p[2], p[3]],
+                    p[4].into(),
+                    p[5].into(),
+                    p[6],
+                    now_us,
+                );
                 self.ack(from, *command, r);
             }
-            Wire::CommandInt { command, params, x, y, z, .. } => {
+            Wire::CommandInt {
+                command,
+                params,
+                x,
+                y,
+                z,
+                ..
+            } => {
                 let (lat, lon) = (f64::from(*x) * 1e-7, f64::from(*y) * 1e-7);
-                let r = self.command(*command, *params, lat, lon, *z, true, now_us);
+                let r = self.command(*command, *params, lat, lon, *z, now_us);
                 self.ack(from, *command, r);
             }
             Wire::MissionSetCurrent { seq, .. } => match self.flight.set_current_item(*seq) {
@@ -228,7 +247,9 @@ impl SimNode {
                 }
                 Err(r) => self.announce(&r),
             },
-            Wire::ParamRequestList { .. } | Wire::ParamRequestRead { .. } | Wire::ParamSet { .. } => {
+            Wire::ParamRequestList { .. }
+            | Wire::ParamRequestRead { .. }
+            | Wire::ParamSet { .. } => {
                 let (replies, changed) = self.params.handle(from, w);
                 for r in &replies {
                     self.send_wire(r);
@@ -237,11 +258,18 @@ impl SimNode {
                     self.param_changed(&name);
                 }
             }
-            Wire::MissionRequestList { mission_type: 0, .. } | Wire::MissionRequest { mission_type: 0, .. } => {
+            Wire::MissionRequestList {
+                mission_type: 0, ..
+            }
+            | Wire::MissionRequest {
+                mission_type: 0, ..
+            } => {
                 // ArduPilot reports the current home as item 0.
                 if !self.missions.list(MissionType::Mission).is_empty() {
                     let mut items = self.missions.list(MissionType::Mission).to_vec();
-                    if let (Some(first), Some(home)) = (items.first_mut(), self.flight.mission_items().first()) {
+                    if let (Some(first), Some(home)) =
+                        (items.first_mut(), self.flight.mission_items().first())
+                    {
                         *first = *home;
                     }
                     self.missions.set_list(MissionType::Mission, items);
@@ -283,13 +311,31 @@ impl SimNode {
                 e.result.mav_result()
             }
         };
-        self.send_wire(&Wire::CommandAck { command, result, progress: 0, target_system: to.sysid, target_component: to.compid });
+        self.send_wire(&Wire::CommandAck {
+            command,
+            result,
+            progress: 0,
+            target_system: to.sysid,
+            target_component: to.compid,
+        });
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn command(&mut self, command: u16, p: [f32; 4], lat: f64, lon: f64, z: f32, int: bool, now_us: u64) -> Result<(), SimRefusal> {
+    fn command(
+        &mut self,
+        command: u16,
+        p: [f32; 4],
+        lat: f64,
+        lon: f64,
+        z: f32,
+        now_us: u64,
+    ) -> Result<(), SimRefusal> {
         use super::events::Refusal;
-        let unsupported = || Err(SimRefusal::silent(Refusal::Unsupported, "unsupported command"));
+        let unsupported = || {
+            Err(SimRefusal::silent(
+                Refusal::Unsupported,
+                "unsupported command",
+            ))
+        };
         match command {
             cmd::COMPONENT_ARM_DISARM => {
                 if p[0] == 1.0 {
@@ -298,18 +344,35 @@ impl SimNode {
                     self.flight.disarm(p[1] == 21_196.0)
                 }
             }
-            cmd::DO_SET_MODE => self.flight.set_mode(if p[1].is_finite() && p[1] >= 0.0 { p[1] as u32 } else { u32::MAX }),
+            cmd::DO_SET_MODE => self.flight.set_mode(if p[1].is_finite() && p[1] >= 0.0 {
+                p[1] as u32
+            } else {
+                u32::MAX
+            }),
             cmd::NAV_TAKEOFF => self.flight.takeoff(f64::from(z)),
             cmd::NAV_RETURN_TO_LAUNCH => self.flight.set_mode(match self.airframe {
                 Airframe::Copter => super::modes::copter_mode::RTL,
                 Airframe::Plane => super::modes::plane_mode::RTL,
             }),
-            cmd::NAV_LAND if self.airframe == Airframe::Copter => self.flight.set_mode(super::modes::copter_mode::LAND),
+            cmd::NAV_LAND if self.airframe == Airframe::Copter => {
+                self.flight.set_mode(super::modes::copter_mode::LAND)
+            }
             cmd::DO_LAND_START => {
-                let seq = self.flight.mission_items().iter().position(|i| i.command == cmd::DO_LAND_START);
+                let seq = self
+                    .flight
+                    .mission_items()
+                    .iter()
+                    .position(|i| i.command == cmd::DO_LAND_START);
                 match seq {
-                    Some(s) => self.flight.set_current_item(s as u16).and_then(|_| self.flight.set_mode(super::modes::plane_mode::AUTO)),
-                    None => Err(SimRefusal::announced(Refusal::Failed, super::events::severity::WARNING, "No landing sequence found")),
+                    Some(s) => self
+                        .flight
+                        .set_current_item(s as u16)
+                        .and_then(|_| self.flight.set_mode(super::modes::plane_mode::AUTO)),
+                    None => Err(SimRefusal::announced(
+                        Refusal::Failed,
+                        super::events::severity::WARNING,
+                        "No landing sequence found",
+                    )),
                 }
             }
             cmd::MISSION_START => self.flight.start_mission(),
@@ -320,15 +383,34 @@ impl SimNode {
                     self.flight.resume()
                 }
             }
-            cmd::DO_SET_MISSION_CURRENT => self.flight.set_current_item(if p[0].is_finite() && p[0] >= 0.0 { p[0] as u16 } else { u16::MAX }),
-            cmd::DO_REPOSITION if int => self.flight.goto(LatLon::new(lat, lon), f64::from(z)),
-            cmd::DO_REPOSITION => self.flight.goto(LatLon::new(lat, lon), f64::from(z)),
-            cmd::DO_CHANGE_SPEED => self.flight.change_speed_kind(if p[0].is_finite() { p[0] as u8 } else { 1 }, f64::from(p[1])),
+            cmd::DO_SET_MISSION_CURRENT => {
+                self.flight
+                    .set_current_item(if p[0].is_finite() && p[0] >= 0.0 {
+                        p[0] as u16
+                    } else {
+                        u16::MAX
+                    })
+            }
+            cmd::DO_REPOSITION => {
+                // Bit 0 of param2: switch to GUIDED first (ArduCopter only flies there in GUIDED).
+                if p[1] as u32 & 1 == 1
+                    && self.airframe == Airframe::Copter
+                    && self.flight.state().custom_mode != super::modes::copter_mode::GUIDED
+                {
+                    self.flight.set_mode(super::modes::copter_mode::GUIDED)?;
+                }
+                self.flight.goto(LatLon::new(lat, lon), f64::from(z))
+            }
+            cmd::DO_CHANGE_SPEED => self.flight.change_speed_kind(
+                if p[0].is_finite() { p[0] as u8 } else { 1 },
+                f64::from(p[1]),
+            ),
             cmd::DO_SET_HOME => {
                 if p[0] == 1.0 {
                     self.flight.set_home_to_current()
                 } else {
-                    self.flight.try_set_home(LatLon::new(lat, lon), f64::from(z))
+                    self.flight
+                        .try_set_home(LatLon::new(lat, lon), f64::from(z))
                 }
             }
             cmd::SET_MESSAGE_INTERVAL => Ok(()),
@@ -356,8 +438,7 @@ impl SimNode {
 
     /// Advances flight time by `dt_sim_s` and sends whatever is due at real time `now_us`.
     pub fn step(&mut self, dt_sim_s: f64, now_us: u64) {
-        let boot = *self.boot_us.get_or_insert(now_us);
-        let _ = boot;
+        self.boot_us.get_or_insert(now_us);
         for e in self.flight.step(dt_sim_s) {
             self.on_event(e, now_us);
         }
@@ -414,7 +495,9 @@ impl SimNode {
     fn on_event(&mut self, e: SimEvent, now_us: u64) {
         match e {
             SimEvent::ItemReached(seq) => {
-                self.send(&MavMessage::MISSION_ITEM_REACHED(d::MISSION_ITEM_REACHED_DATA { seq }));
+                self.send(&MavMessage::MISSION_ITEM_REACHED(
+                    d::MISSION_ITEM_REACHED_DATA { seq },
+                ));
                 let t = format!("Reached command #{seq}");
                 self.text(super::events::severity::INFO, &t);
             }
@@ -425,7 +508,16 @@ impl SimNode {
                     self.send(&m);
                 }
             }
-            SimEvent::CameraTrigger { image_index, position, alt_amsl_m, alt_rel_m, roll_rad, pitch_rad, yaw_rad, time_s } => {
+            SimEvent::CameraTrigger {
+                image_index,
+                position,
+                alt_amsl_m,
+                alt_rel_m,
+                roll_rad,
+                pitch_rad,
+                yaw_rad,
+                time_s,
+            } => {
                 let boot = self.boot_us.unwrap_or(now_us);
                 let m = MavMessage::CAMERA_FEEDBACK(d::CAMERA_FEEDBACK_DATA {
                     time_usec: boot + (time_s * 1e6) as u64,
@@ -462,6 +554,3 @@ impl SimNode {
         }
     }
 }
-
-/// Ids of the messages this node answers (for tests of routing).
-pub const SERVED: [u32; 4] = [wire::id::MISSION_COUNT, wire::id::PARAM_REQUEST_LIST, wire::id::COMMAND_LONG, wire::id::COMMAND_INT];

@@ -7,20 +7,33 @@ use crate::geo::{deg_to_e7, wrap_360};
 use crate::protocol::dialect::{self as d, MavMessage};
 
 fn clamp_i16(v: f64) -> i16 {
-    if v.is_finite() { v.round().clamp(f64::from(i16::MIN), f64::from(i16::MAX)) as i16 } else { 0 }
+    if v.is_finite() {
+        v.round().clamp(f64::from(i16::MIN), f64::from(i16::MAX)) as i16
+    } else {
+        0
+    }
 }
 
 fn clamp_u16(v: f64) -> u16 {
-    if v.is_finite() { v.round().clamp(0.0, f64::from(u16::MAX)) as u16 } else { 0 }
+    if v.is_finite() {
+        v.round().clamp(0.0, f64::from(u16::MAX)) as u16
+    } else {
+        0
+    }
 }
 
 fn clamp_i32(v: f64) -> i32 {
-    if v.is_finite() { v.round().clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32 } else { 0 }
+    if v.is_finite() {
+        v.round().clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32
+    } else {
+        0
+    }
 }
 
 /// HEARTBEAT of the vehicle.
 pub fn heartbeat(s: &SimState, airframe: Airframe) -> MavMessage {
-    let mut base = d::MavModeFlag::MAV_MODE_FLAG_CUSTOM_MODE_ENABLED | d::MavModeFlag::MAV_MODE_FLAG_STABILIZE_ENABLED;
+    let mut base = d::MavModeFlag::MAV_MODE_FLAG_CUSTOM_MODE_ENABLED
+        | d::MavModeFlag::MAV_MODE_FLAG_STABILIZE_ENABLED;
     if s.armed {
         base |= d::MavModeFlag::MAV_MODE_FLAG_SAFETY_ARMED;
     }
@@ -94,11 +107,31 @@ pub fn gps_raw_int(s: &SimState, time_us: u64) -> MavMessage {
     let has_fix = s.gps_fix_type >= 2;
     MavMessage::GPS_RAW_INT(d::GPS_RAW_INT_DATA {
         time_usec: time_us,
-        lat: if has_fix { deg_to_e7(s.gps_position.lat_deg) } else { 0 },
-        lon: if has_fix { deg_to_e7(s.gps_position.lon_deg) } else { 0 },
-        alt: if has_fix { clamp_i32(s.gps_alt_amsl_m * 1000.0) } else { 0 },
-        eph: if has_fix { clamp_u16(s.gps_hdop * 100.0) } else { u16::MAX },
-        epv: if has_fix { clamp_u16(s.gps_hdop * 150.0) } else { u16::MAX },
+        lat: if has_fix {
+            deg_to_e7(s.gps_position.lat_deg)
+        } else {
+            0
+        },
+        lon: if has_fix {
+            deg_to_e7(s.gps_position.lon_deg)
+        } else {
+            0
+        },
+        alt: if has_fix {
+            clamp_i32(s.gps_alt_amsl_m * 1000.0)
+        } else {
+            0
+        },
+        eph: if has_fix {
+            clamp_u16(s.gps_hdop * 100.0)
+        } else {
+            u16::MAX
+        },
+        epv: if has_fix {
+            clamp_u16(s.gps_hdop * 150.0)
+        } else {
+            u16::MAX
+        },
         vel: clamp_u16(s.groundspeed_mps * 100.0),
         cog: clamp_u16(wrap_360(s.heading_deg) * 100.0) % 36_000,
         fix_type: fix,
@@ -211,7 +244,10 @@ pub fn extended_sys_state(s: &SimState) -> MavMessage {
         4 => d::MavLandedState::MAV_LANDED_STATE_LANDING,
         _ => d::MavLandedState::MAV_LANDED_STATE_UNDEFINED,
     };
-    MavMessage::EXTENDED_SYS_STATE(d::EXTENDED_SYS_STATE_DATA { vtol_state: d::MavVtolState::MAV_VTOL_STATE_UNDEFINED, landed_state: landed })
+    MavMessage::EXTENDED_SYS_STATE(d::EXTENDED_SYS_STATE_DATA {
+        vtol_state: d::MavVtolState::MAV_VTOL_STATE_UNDEFINED,
+        landed_state: landed,
+    })
 }
 
 /// EKF_STATUS_REPORT: all good once the GPS has a fix.
@@ -219,7 +255,11 @@ pub fn ekf_status(s: &SimState) -> MavMessage {
     use d::EkfStatusFlags as E;
     let mut flags = E::EKF_ATTITUDE | E::EKF_VELOCITY_VERT | E::EKF_POS_VERT_ABS;
     if s.gps_fix_type >= 3 {
-        flags |= E::EKF_VELOCITY_HORIZ | E::EKF_POS_HORIZ_REL | E::EKF_POS_HORIZ_ABS | E::EKF_PRED_POS_HORIZ_REL | E::EKF_PRED_POS_HORIZ_ABS;
+        flags |= E::EKF_VELOCITY_HORIZ
+            | E::EKF_POS_HORIZ_REL
+            | E::EKF_POS_HORIZ_ABS
+            | E::EKF_PRED_POS_HORIZ_REL
+            | E::EKF_PRED_POS_HORIZ_ABS;
     } else {
         flags |= E::EKF_CONST_POS_MODE;
     }
@@ -236,7 +276,11 @@ pub fn ekf_status(s: &SimState) -> MavMessage {
 
 /// WIND estimate (ArduPilot: direction the wind comes from).
 pub fn wind(s: &SimState) -> MavMessage {
-    MavMessage::WIND(d::WIND_DATA { direction: wrap_360(s.wind_from_deg) as f32, speed: s.wind_speed_mps as f32, speed_z: 0.0 })
+    MavMessage::WIND(d::WIND_DATA {
+        direction: wrap_360(s.wind_from_deg) as f32,
+        speed: s.wind_speed_mps as f32,
+        speed_z: 0.0,
+    })
 }
 
 /// NAV_CONTROLLER_OUTPUT: distance and bearing to the target.
@@ -264,7 +308,11 @@ pub fn statustext(severity: u8, text: &str, id: u16) -> Vec<MavMessage> {
         _ => d::MavSeverity::MAV_SEVERITY_DEBUG,
     };
     let bytes = text.as_bytes();
-    let chunks: Vec<&[u8]> = if bytes.is_empty() { vec![&[][..]] } else { bytes.chunks(50).collect() };
+    let chunks: Vec<&[u8]> = if bytes.is_empty() {
+        vec![&[][..]]
+    } else {
+        bytes.chunks(50).collect()
+    };
     let chunked = chunks.len() > 1 || bytes.len() == 50;
     chunks
         .iter()
@@ -287,7 +335,7 @@ pub fn autopilot_version(sysid: u8) -> MavMessage {
     use d::MavProtocolCapability as C;
     MavMessage::AUTOPILOT_VERSION(d::AUTOPILOT_VERSION_DATA {
         capabilities: C::MAV_PROTOCOL_CAPABILITY_MISSION_FLOAT
-            | C::MAV_PROTOCOL_CAPABILITY_PARAM_FLOAT
+            | C::MAV_PROTOCOL_CAPABILITY_PARAM_ENCODE_C_CAST
             | C::MAV_PROTOCOL_CAPABILITY_MISSION_INT
             | C::MAV_PROTOCOL_CAPABILITY_COMMAND_INT
             | C::MAV_PROTOCOL_CAPABILITY_SET_POSITION_TARGET_GLOBAL_INT
@@ -295,7 +343,7 @@ pub fn autopilot_version(sysid: u8) -> MavMessage {
             | C::MAV_PROTOCOL_CAPABILITY_MISSION_FENCE
             | C::MAV_PROTOCOL_CAPABILITY_MISSION_RALLY,
         uid: 0x5354_4550_5045_0000 | u64::from(sysid),
-        flight_sw_version: (4 << 24) | (6 << 16) | (255 << 0),
+        flight_sw_version: (4 << 24) | (6 << 16) | 255,
         ..Default::default()
     })
 }
@@ -312,7 +360,13 @@ mod tests {
         assert_eq!(msgs.len(), 2);
         let mut fleet = crate::vehicle::Fleet::new();
         let mut tx = Sender::new(1, 1);
-        let hb = heartbeat(&SimState { custom_mode: 4, ..Default::default() }, Airframe::Copter);
+        let hb = heartbeat(
+            &SimState {
+                custom_mode: 4,
+                ..Default::default()
+            },
+            Airframe::Copter,
+        );
         let f = tx.encode(&hb, Version::V2);
         fleet.apply_raw(f.header(), f.payload(), 1);
         let mut texts = Vec::new();
@@ -329,7 +383,13 @@ mod tests {
 
     #[test]
     fn every_message_encodes_and_decodes() {
-        let s = SimState { gps_fix_type: 3, home_valid: true, battery_cells: 4, battery_voltage_v: 16.0, ..Default::default() };
+        let s = SimState {
+            gps_fix_type: 3,
+            home_valid: true,
+            battery_cells: 4,
+            battery_voltage_v: 16.0,
+            ..Default::default()
+        };
         let mut tx = Sender::new(1, 1);
         let msgs = vec![
             heartbeat(&s, Airframe::Plane),

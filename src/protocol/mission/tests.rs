@@ -1,13 +1,13 @@
 //! Tests of the ground-station mission machine against the vehicle-side server over a lossy,
 //! duplicating, reordering channel in virtual time.
 
-use super::lossy::{Impairment, LossyChannel, Msg};
-use super::mission::{Address, MissionError, MissionTransfer, Stage};
-use super::mission_server::{MissionServer, MissionServerConfig};
-use super::retry::Timing;
-use super::wire::Wire;
+use super::{Address, MissionError, MissionTransfer, Stage};
 use crate::geo::LatLon;
 use crate::plan::mission_item::{MissionItem, MissionType, cmd};
+use crate::protocol::lossy::{Impairment, LossyChannel, Msg};
+use crate::protocol::mission_server::{MissionServer, MissionServerConfig};
+use crate::protocol::retry::Timing;
+use crate::protocol::wire::Wire;
 use proptest::prelude::*;
 
 const GCS: Address = Address::new(255, 190);
@@ -350,7 +350,11 @@ fn success_rate() {
         let kind = MissionType::ALL[(seed % 3) as usize];
         let mut s = server();
         let src = items(700, kind);
-        let t = MissionTransfer::upload(kind, src.clone(), GCS, VEH, timing);
+        let window: u16 = std::env::var("WINDOW")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(8);
+        let t = MissionTransfer::upload(kind, src.clone(), GCS, VEH, timing).with_window(window);
         let up = run(t, &mut s, harsh(loss), seed);
         if up.outcome.as_ref() == Ok(&src) {
             ok += 1;
@@ -401,4 +405,47 @@ fn lossy_transfers_succeed_for_fixed_seeds() {
             );
         }
     }
+}
+
+#[test]
+fn pipelined_download_is_identical_and_faster() {
+    let mut s = server();
+    let src = items(700, MissionType::Mission);
+    s.set_list(MissionType::Mission, src.clone());
+    let imp = Impairment {
+        loss: 0.0,
+        duplicate: 0.0,
+        base_delay_us: 100_000,
+        jitter_us: 0,
+    };
+    let one = run(
+        MissionTransfer::download(MissionType::Mission, GCS, VEH, Timing::default()),
+        &mut s,
+        imp,
+        1,
+    );
+    let eight = run(
+        MissionTransfer::download(MissionType::Mission, GCS, VEH, Timing::default()).with_window(8),
+        &mut s,
+        imp,
+        1,
+    );
+    assert!(one.outcome.as_ref() == Ok(&src) && eight.outcome.as_ref() == Ok(&src));
+    // 200 ms round trips: one at a time takes ~700 of them, eight at a time ~90.
+    assert!(
+        eight.end_us * 6 < one.end_us,
+        "window 8: {} µs, window 1: {} µs",
+        eight.end_us,
+        one.end_us
+    );
+    let lossy = run(
+        MissionTransfer::download(MissionType::Mission, GCS, VEH, Timing::default()).with_window(8),
+        &mut s,
+        harsh(0.3),
+        5,
+    );
+    assert!(
+        lossy.outcome.as_ref() == Ok(&src),
+        "lossy pipelined download"
+    );
 }

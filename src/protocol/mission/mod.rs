@@ -1,0 +1,490 @@
+//! MAVLink mission protocol, ground-station side, sans-IO: upload, download and clear of the
+//! mission, fence and rally lists.
+//!
+//! ```text
+//! UPLOAD    start ──COUNT(n)──▶ AwaitRequest ◀──┐ REQUEST(s): send ITEM(s)
+//!                                   │  timeout: resend COUNT (nothing requested yet)
+//!                                   │           or the last ITEM sent
+//!                                   │  timeout: resend the last ITEM(h) and also send ITEM(h+1),
+//!                                   │           which the vehicle takes if only its request was lost
+//!                                   ├─ ACK ACCEPTED after ITEM(n-1) ─▶ Done(Ok)
+//!                                   ├─ ACK INVALID_SEQUENCE ─▶ ignored (ArduPilot's spurious NACK)
+//!                                   ├─ ACK error / retries exhausted ─▶ Done(Err)
+//!                                   └─ all sent, final ACK lost (timeouts, or ACK ERROR to a
+//!                                      resent last item) ─▶ Verify: download and compare
+//!                                      ─▶ Done(Ok) if identical, Done(Err(VerifyMismatch))
+//! DOWNLOAD  start ──REQUEST_LIST──▶ AwaitCount ──COUNT(n)──▶ AwaitItems ◀─┐ ITEM(s): store,
+//!                                   (n = 0: ACK, Done)      request the next missing ones
+//!                                   (up to `window` requests outstanding: ArduPilot answers
+//!                                   requests independently; PX4 needs window 1)
+//!                                   all n stored ─ACK ACCEPTED─▶ Done(Ok(items))
+//! CLEAR     start ──CLEAR_ALL──▶ AwaitAck ── ACK ACCEPTED ─▶ Done(Ok) / error ─▶ Done(Err)
+//! ```
+//! Duplicates, late and out-of-order messages are tolerated: requests for earlier items are
+//! answered again, items that arrive early are kept, stray ACKs from an earlier transfer are
+//! ignored. Every wait has an adaptive timeout ([`RetryTimer`]); consecutive timeouts without
+//! progress are bounded by [`Timing::max_retries`], so a transfer always ends.
+
+mod download;
+#[cfg(test)]
+mod tests;
+mod upload;
+
+use super::retry::{RetryTimer, Timing};
+use super::wire::Wire;
+use crate::plan::{MissionItem, MissionType};
+use download::Download;
+use upload::Upload;
+
+/// A MAVLink system/component address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Address {
+    /// System id.
+    pub sysid: u8,
+    /// Component id.
+    pub compid: u8,
+}
+
+impl Address {
+    /// An address.
+    pub const fn new(sysid: u8, compid: u8) -> Self {
+        Self { sysid, compid }
+    }
+}
+
+/// `MAV_MISSION_RESULT` values used here.
+pub mod result {
+    /// Accepted.
+    pub const ACCEPTED: u8 = 0;
+    /// Generic error.
+    pub const ERROR: u8 = 1;
+    /// No space for that many items.
+    pub const NO_SPACE: u8 = 4;
+    /// The vehicle refuses (for example: listing while an upload is under way).
+    pub const DENIED: u8 = 14;
+    /// Out-of-sequence item (ArduPilot also sends it for harmless duplicates).
+    pub const INVALID_SEQUENCE: u8 = 13;
+    /// Operation cancelled (for example by the vehicle's own timeout).
+    pub const OPERATION_CANCELLED: u8 = 15;
+}
+
+/// Name and meaning of a `MAV_MISSION_RESULT`.
+pub fn mission_result_text(r: u8) -> String {
+    let (name, meaning) = match r {
+        0 => ("ACCEPTED", "accepted"),
+        1 => ("ERROR", "the vehicle reported a generic error"),
+        2 => ("UNSUPPORTED_FRAME", "a coordinate frame is not supported"),
+        3 => ("UNSUPPORTED", "a command is not supported"),
+        4 => ("NO_SPACE", "the vehicle has no space for that many items"),
+        5 => ("INVALID", "one of the parameters is invalid"),
+        6 => ("INVALID_PARAM1", "param1 is invalid"),
+        7 => ("INVALID_PARAM2", "param2 is invalid"),
+        8 => ("INVALID_PARAM3", "param3 is invalid"),
+        9 => ("INVALID_PARAM4", "param4 is invalid"),
+        10 => ("INVALID_PARAM5_X", "param5 / latitude is invalid"),
+        11 => ("INVALID_PARAM6_Y", "param6 / longitude is invalid"),
+        12 => ("INVALID_PARAM7", "param7 / altitude is invalid"),
+        13 => ("INVALID_SEQUENCE", "an item arrived out of sequence"),
+        14 => (
+            "DENIED",
+            "the vehicle refuses missions in its current state",
+        ),
+        15 => ("OPERATION_CANCELLED", "the vehicle cancelled the transfer"),
+        _ => return format!("result {r} (unknown MAV_MISSION_RESULT)"),
+    };
+    format!("{name}: {meaning}")
+}
+
+/// What a transfer was waiting for when it gave up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Upload: waiting for the vehicle to request an item after MISSION_COUNT.
+    FirstRequest,
+    /// Upload: waiting for the request that follows item `after`.
+    NextRequest {
+        /// The last item sent.
+        after: u16,
+    },
+    /// Upload: all items sent, waiting for the final MISSION_ACK.
+    FinalAck,
+    /// Download: waiting for MISSION_COUNT.
+    Count,
+    /// Download: waiting for item `seq`.
+    Item {
+        /// The missing item.
+        seq: u16,
+    },
+    /// Clear: waiting for MISSION_ACK.
+    ClearAck,
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stage::FirstRequest => write!(f, "waiting for the vehicle to request item 0"),
+            Stage::NextRequest { after } => {
+                write!(
+                    f,
+                    "waiting for the vehicle to request the item after {after}"
+                )
+            }
+            Stage::FinalAck => write!(f, "waiting for the final MISSION_ACK"),
+            Stage::Count => write!(f, "waiting for MISSION_COUNT"),
+            Stage::Item { seq } => write!(f, "waiting for item {seq}"),
+            Stage::ClearAck => write!(f, "waiting for MISSION_ACK to the clear request"),
+        }
+    }
+}
+
+/// Why a transfer failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MissionError {
+    /// The vehicle stopped answering.
+    #[error("{kind} timed out {stage} ({tries} tries)")]
+    Timeout {
+        /// Which list.
+        kind: MissionType,
+        /// What was awaited.
+        stage: Stage,
+        /// Attempts made.
+        tries: u32,
+    },
+    /// The vehicle answered with an error.
+    #[error("vehicle rejected the {kind} transfer: {}", mission_result_text(*result))]
+    Rejected {
+        /// Which list.
+        kind: MissionType,
+        /// `MAV_MISSION_RESULT`.
+        result: u8,
+    },
+    /// The final ACK was lost, and reading the list back found different items.
+    #[error(
+        "{kind} upload could not be confirmed: read-back differs from item {first_difference} on"
+    )]
+    VerifyMismatch {
+        /// Which list.
+        kind: MissionType,
+        /// First sequence number that differs (or the shorter length).
+        first_difference: usize,
+    },
+    /// The list is longer than the protocol allows.
+    #[error("{count} items do not fit the mission protocol (at most 65535)")]
+    TooManyItems {
+        /// Items given.
+        count: usize,
+    },
+}
+
+/// Counters of a transfer, for statistics and tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TransferStats {
+    /// Messages sent again after a timeout.
+    pub retransmissions: u32,
+    /// MISSION_ACK INVALID_SEQUENCE received and ignored mid-upload.
+    pub spurious_nacks: u32,
+    /// Duplicate or stale messages ignored.
+    pub ignored: u32,
+    /// The upload's final ACK was lost and success was confirmed by reading the list back.
+    pub verified_by_readback: bool,
+    /// Uploads restarted from MISSION_COUNT after the vehicle cancelled them.
+    pub restarts: u32,
+    /// Read-backs started to confirm an upload whose final ACK did not arrive.
+    pub verify_attempts: u32,
+}
+
+fn wire_mission_type(w: &Wire) -> Option<u8> {
+    match w {
+        Wire::MissionRequest { mission_type, .. }
+        | Wire::MissionItem { mission_type, .. }
+        | Wire::MissionAck { mission_type, .. }
+        | Wire::MissionCount { mission_type, .. } => Some(*mission_type),
+        _ => None,
+    }
+}
+
+/// What every transfer knows: which list, who talks to whom, and its retry timer.
+#[derive(Debug, Clone)]
+struct Ctx {
+    kind: MissionType,
+    gcs: Address,
+    vehicle: Address,
+    timer: RetryTimer,
+}
+
+impl Ctx {
+    fn new(kind: MissionType, gcs: Address, vehicle: Address, timing: Timing) -> Self {
+        Self {
+            kind,
+            gcs,
+            vehicle,
+            timer: RetryTimer::new(timing),
+        }
+    }
+}
+
+/// Clearing a list: CLEAR_ALL until ACKed.
+#[derive(Debug, Clone)]
+struct Clear {
+    ctx: Ctx,
+    retries: u32,
+    deadline_us: u64,
+    outcome: Option<Result<Vec<MissionItem>, MissionError>>,
+}
+
+impl Clear {
+    fn msg(&mut self, now_us: u64) -> Vec<Wire> {
+        self.deadline_us = now_us + self.ctx.timer.rto_us();
+        vec![Wire::MissionClearAll {
+            target_system: self.ctx.vehicle.sysid,
+            target_component: self.ctx.vehicle.compid,
+            mission_type: self.ctx.kind.to_u8(),
+        }]
+    }
+
+    fn handle(&mut self, msg: &Wire, stats: &mut TransferStats) {
+        match msg {
+            Wire::MissionAck {
+                result: r,
+                mission_type,
+                ..
+            } if *mission_type == self.ctx.kind.to_u8() => match *r {
+                result::ACCEPTED => self.outcome = Some(Ok(Vec::new())),
+                result::INVALID_SEQUENCE => stats.ignored += 1,
+                other => {
+                    self.outcome = Some(Err(MissionError::Rejected {
+                        kind: self.ctx.kind,
+                        result: other,
+                    }))
+                }
+            },
+            _ => stats.ignored += 1,
+        }
+    }
+
+    fn poll(&mut self, now_us: u64, stats: &mut TransferStats) -> Vec<Wire> {
+        if self.outcome.is_some() || now_us < self.deadline_us {
+            return Vec::new();
+        }
+        self.retries += 1;
+        stats.retransmissions += 1;
+        if self.retries > self.ctx.timer.timing().max_retries {
+            self.outcome = Some(Err(MissionError::Timeout {
+                kind: self.ctx.kind,
+                stage: Stage::ClearAck,
+                tries: self.retries,
+            }));
+            return Vec::new();
+        }
+        self.ctx.timer.backoff();
+        self.msg(now_us)
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Upload(Upload),
+    Download(Download),
+    Clear(Clear),
+}
+
+/// One mission transfer in progress (or finished).
+#[derive(Debug, Clone)]
+pub struct MissionTransfer {
+    op: Op,
+    stats: TransferStats,
+    finished: bool,
+}
+
+impl MissionTransfer {
+    fn wrap(op: Op) -> Self {
+        Self {
+            op,
+            stats: TransferStats::default(),
+            finished: false,
+        }
+    }
+
+    /// Uploads `items` (for ArduPilot missions, item 0 is home). A lost final ACK is settled by
+    /// a read-back with `verify_window` requests outstanding (see [`MissionTransfer::download`]).
+    pub fn upload(
+        kind: MissionType,
+        items: Vec<MissionItem>,
+        gcs: Address,
+        vehicle: Address,
+        timing: Timing,
+    ) -> Self {
+        Self::wrap(Op::Upload(Upload::new(
+            Ctx::new(kind, gcs, vehicle, timing),
+            items,
+            1,
+        )))
+    }
+
+    /// Downloads the vehicle's list, one request at a time (works with every autopilot).
+    pub fn download(kind: MissionType, gcs: Address, vehicle: Address, timing: Timing) -> Self {
+        Self::wrap(Op::Download(Download::new(
+            Ctx::new(kind, gcs, vehicle, timing),
+            1,
+        )))
+    }
+
+    /// Clears the vehicle's list.
+    pub fn clear(kind: MissionType, gcs: Address, vehicle: Address, timing: Timing) -> Self {
+        Self::wrap(Op::Clear(Clear {
+            ctx: Ctx::new(kind, gcs, vehicle, timing),
+            retries: 0,
+            deadline_us: 0,
+            outcome: None,
+        }))
+    }
+
+    /// Keeps up to `window` item requests outstanding when downloading (or reading back an
+    /// upload). ArduPilot answers requests independently, so 8 speeds up long or slow links
+    /// several times; PX4 rejects requests out of order and needs 1.
+    pub fn with_window(mut self, window: u16) -> Self {
+        let w = window.max(1);
+        match &mut self.op {
+            Op::Upload(u) => *u = Upload::new(u.ctx.clone(), std::mem::take(u.items_mut()), w),
+            Op::Download(d) => *d = Download::new(d.ctx.clone(), w),
+            Op::Clear(_) => {}
+        }
+        self
+    }
+
+    fn ctx(&self) -> &Ctx {
+        match &self.op {
+            Op::Upload(u) => &u.ctx,
+            Op::Download(d) => &d.ctx,
+            Op::Clear(c) => &c.ctx,
+        }
+    }
+
+    fn ctx_mut(&mut self) -> &mut Ctx {
+        match &mut self.op {
+            Op::Upload(u) => &mut u.ctx,
+            Op::Download(d) => &mut d.ctx,
+            Op::Clear(c) => &mut c.ctx,
+        }
+    }
+
+    /// Which list this transfer is about.
+    pub fn kind(&self) -> MissionType {
+        self.ctx().kind
+    }
+
+    /// The vehicle addressed.
+    pub fn vehicle(&self) -> Address {
+        self.ctx().vehicle
+    }
+
+    /// Starts the transfer: the messages to send now.
+    pub fn start(&mut self, now_us: u64) -> Vec<Wire> {
+        match &mut self.op {
+            Op::Upload(u) => u.start(now_us),
+            Op::Download(d) => d.start(now_us),
+            Op::Clear(c) => c.msg(now_us),
+        }
+    }
+
+    fn outcome_ref(&self) -> Option<&Result<Vec<MissionItem>, MissionError>> {
+        match &self.op {
+            Op::Upload(u) => u.outcome.as_ref(),
+            Op::Download(d) => d.outcome.as_ref(),
+            Op::Clear(c) => c.outcome.as_ref(),
+        }
+    }
+
+    /// True when finished (successfully or not).
+    pub fn is_done(&self) -> bool {
+        self.finished || self.outcome_ref().is_some()
+    }
+
+    /// The result once finished: the items (uploaded or downloaded; empty for a clear).
+    pub fn outcome(&self) -> Option<&Result<Vec<MissionItem>, MissionError>> {
+        self.outcome_ref()
+    }
+
+    /// Takes the result out, leaving the transfer finished without a result.
+    pub fn take_outcome(&mut self) -> Option<Result<Vec<MissionItem>, MissionError>> {
+        let r = match &mut self.op {
+            Op::Upload(u) => u.outcome.take(),
+            Op::Download(d) => d.outcome.take(),
+            Op::Clear(c) => c.outcome.take(),
+        };
+        if r.is_some() {
+            self.finished = true;
+        }
+        r
+    }
+
+    /// Progress as (items done, items total); total is 0 until known. While a lost final ACK
+    /// is being confirmed, it counts the items read back.
+    pub fn progress(&self) -> (usize, usize) {
+        match &self.op {
+            Op::Upload(u) => u.progress(),
+            Op::Download(d) => d.progress(),
+            Op::Clear(c) => (usize::from(matches!(c.outcome, Some(Ok(_)))), 1),
+        }
+    }
+
+    /// True while a lost final ACK is being confirmed by reading the list back.
+    pub fn verifying(&self) -> bool {
+        matches!(&self.op, Op::Upload(u) if u.verify.is_some())
+    }
+
+    /// Smoothed round-trip time and current retransmission timeout (µs).
+    pub fn timing_us(&self) -> (Option<u64>, u64) {
+        (self.ctx().timer.srtt_us(), self.ctx().timer.rto_us())
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> &TransferStats {
+        &self.stats
+    }
+
+    /// When [`MissionTransfer::poll`] must be called next (µs), if running.
+    pub fn deadline_us(&self) -> Option<u64> {
+        if self.is_done() {
+            return None;
+        }
+        match &self.op {
+            Op::Upload(u) => u.deadline_us(),
+            Op::Download(d) => d.deadline_us(),
+            Op::Clear(c) => Some(c.deadline_us),
+        }
+    }
+
+    /// Feeds a message received from `from`. Returns the messages to send.
+    pub fn handle(&mut self, from: Address, msg: &Wire, now_us: u64) -> Vec<Wire> {
+        let gcs = self.ctx().gcs;
+        if self.is_done() || from != self.vehicle() || !msg.is_for(gcs.sysid, gcs.compid) {
+            return Vec::new();
+        }
+        // Anything about this transfer from the vehicle proves the link alive: no backoff.
+        if wire_mission_type(msg) == Some(self.kind().to_u8()) {
+            self.ctx_mut().timer.reset_backoff();
+        }
+        let stats = &mut self.stats;
+        match &mut self.op {
+            Op::Upload(u) => u.handle(msg, now_us, stats),
+            Op::Download(d) => d.handle(msg, now_us, stats),
+            Op::Clear(c) => {
+                c.handle(msg, stats);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Handles timeouts. Call when `now_us >= deadline_us()`; returns messages to send.
+    pub fn poll(&mut self, now_us: u64) -> Vec<Wire> {
+        if self.is_done() {
+            return Vec::new();
+        }
+        let stats = &mut self.stats;
+        match &mut self.op {
+            Op::Upload(u) => u.poll(now_us, stats),
+            Op::Download(d) => d.poll(now_us, stats),
+            Op::Clear(c) => c.poll(now_us, stats),
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! The simulator's UDP front: several simulated vehicles on one socket, either sending to a
+//! ground station (`udpout`, like ArduPilot SITL and MAVProxy's default 127.0.0.1:14550) or
+//! listening for one (`udpin`). Runs on its own thread with its own small tokio runtime, in
+//! real time or faster (`speedup`), with optional link faults in each direction.
+
+use super::faults::{FaultInjector, FaultStats, Faults};
+use super::node::{NodeConfig, SimNode};
+use super::state::SimState;
+use crate::protocol::frame::FrameParser;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Peers of a listening simulator that stay silent this long stop getting telemetry.
+const PEER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Simulation tick (real time).
+const TICK: Duration = Duration::from_millis(20);
+
+/// Where the simulator's socket goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    /// Send to a ground station at `host:port` (and hear its replies).
+    Connect(String, u16),
+    /// Listen on `addr:port` and answer whoever talks.
+    Listen(String, u16),
+}
+
+/// A simulator run.
+#[derive(Debug, Clone)]
+pub struct SimServerConfig {
+    /// One entry per vehicle.
+    pub vehicles: Vec<NodeConfig>,
+    /// Socket.
+    pub endpoint: Endpoint,
+    /// Flight time runs this many times faster than real time.
+    pub speedup: f64,
+    /// Faults on frames from the vehicles to the ground station.
+    pub to_gcs: Faults,
+    /// Faults on frames from the ground station to the vehicles.
+    pub from_gcs: Faults,
+    /// Seed for the fault injectors.
+    pub seed: u64,
+}
+
+/// Errors starting the simulator.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// The socket could not be opened.
+    #[error("simulator cannot open UDP {what}: {source}")]
+    Socket {
+        /// What was tried.
+        what: String,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+    /// The ground station's address did not resolve.
+    #[error("simulator cannot resolve {0}")]
+    Resolve(String),
+}
+
+/// What the simulator shows about itself while running.
+#[derive(Debug, Clone, Default)]
+pub struct SimStatus {
+    /// (sysid, state) per vehicle.
+    pub vehicles: Vec<(u8, SimState)>,
+    /// Faults applied towards the ground station.
+    pub to_gcs: FaultStats,
+    /// Faults applied towards the vehicles.
+    pub from_gcs: FaultStats,
+    /// Datagrams received.
+    pub datagrams_in: u64,
+}
+
+/// A running simulator.
+#[derive(Debug)]
+pub struct SimHandle {
+    local: SocketAddr,
+    stop: Arc<AtomicBool>,
+    status: Arc<Mutex<SimStatus>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SimHandle {
+    /// The simulator's own socket address (use it for `udpout:` when it listens).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
+    }
+
+    /// The latest status.
+    pub fn status(&self) -> SimStatus {
+        self.status.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// True while the simulator thread runs.
+    pub fn is_running(&self) -> bool {
+        self.thread.as_ref().is_some_and(|t| !t.is_finished())
+    }
+
+    /// Stops the simulator and waits for its thread.
+    pub fn stop(mut self) {
+        self.halt();
+    }
+
+    fn halt(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        self.halt();
+    }
+}
+
+/// Starts the simulator on its own thread. The socket is open when this returns.
+pub fn spawn(cfg: SimServerConfig) -> Result<SimHandle, SimError> {
+    let (bind, target) = match &cfg.endpoint {
+        Endpoint::Listen(addr, port) => (format!("{addr}:{port}"), None),
+        Endpoint::Connect(host, port) => {
+            let t = std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), *port))
+                .ok()
+                .and_then(|mut a| a.next())
+                .ok_or_else(|| SimError::Resolve(format!("{host}:{port}")))?;
+            let any = if t.is_ipv6() { "[::]:0" } else { "0.0.0.0:0" };
+            (any.to_owned(), Some(t))
+        }
+    };
+    let std_sock = std::net::UdpSocket::bind(&bind).map_err(|source| SimError::Socket {
+        what: format!("bind {bind}"),
+        source,
+    })?;
+    std_sock
+        .set_nonblocking(true)
+        .map_err(|source| SimError::Socket {
+            what: "non-blocking mode".into(),
+            source,
+        })?;
+    let local = std_sock.local_addr().map_err(|source| SimError::Socket {
+        what: "local address".into(),
+        source,
+    })?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let status = Arc::new(Mutex::new(SimStatus::default()));
+    let (st, sp) = (Arc::clone(&status), Arc::clone(&stop));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| SimError::Socket {
+            what: "runtime".into(),
+            source,
+        })?;
+    let thread = std::thread::Builder::new()
+        .name("steppe-sim".into())
+        .spawn(move || {
+            rt.block_on(async move {
+                match tokio::net::UdpSocket::from_std(std_sock) {
+                    Ok(sock) => run(cfg, sock, target, sp, st).await,
+                    Err(e) => tracing::error!("simulator socket: {e}"),
+                }
+            });
+        })
+        .map_err(|source| SimError::Socket {
+            what: "thread".into(),
+            source,
+        })?;
+    Ok(SimHandle {
+        local,
+        stop,
+        status,
+        thread: Some(thread),
+    })
+}
+
+fn wall_us(start: Instant) -> u64 {
+    start.elapsed().as_micros() as u64
+}
+
+async fn run(
+    cfg: SimServerConfig,
+    sock: tokio::net::UdpSocket,
+    target: Option<SocketAddr>,
+    stop: Arc<AtomicBool>,
+    status: Arc<Mutex<SimStatus>>,
+) {
+    let mut nodes: Vec<SimNode> = cfg.vehicles.iter().cloned().map(SimNode::new).collect();
+    let mut out = FaultInjector::new(cfg.to_gcs, cfg.seed ^ 0x0u64.wrapping_add(1));
+    let mut inj_in = FaultInjector::new(cfg.from_gcs, cfg.seed ^ 0xA5A5);
+    let mut peers: BTreeMap<SocketAddr, Instant> = BTreeMap::new();
+    let speedup = if cfg.speedup.is_finite() && cfg.speedup > 0.0 {
+        cfg.speedup
+    } else {
+        1.0
+    };
+    let start = Instant::now();
+    let mut last_tick = Instant::now();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut buf = vec![0u8; 65_536];
+    let mut datagrams_in = 0u64;
+    let mut published = Instant::now();
+    while !stop.load(Ordering::Relaxed) {
+        tokio::select! {
+            r = sock.recv_from(&mut buf) => {
+                if let Ok((n, from)) = r {
+                    datagrams_in += 1;
+                    if target.is_none() {
+                        peers.insert(from, Instant::now());
+                    }
+                    inj_in.offer(wall_us(start), buf.get(..n).unwrap_or(&[]).to_vec());
+                }
+            }
+            _ = tick.tick() => {
+                let now = Instant::now();
+                let dt = now.duration_since(last_tick).as_secs_f64() * speedup;
+                last_tick = now;
+                let t = wall_us(start);
+                for n in &mut nodes {
+                    n.step(dt, t);
+                    for f in n.take_frames() {
+                        out.offer(t, f.raw().to_vec());
+                    }
+                }
+            }
+        }
+        let t = wall_us(start);
+        for d in inj_in.due(t) {
+            let mut p = FrameParser::new();
+            p.push_datagram(&d);
+            while let Some(f) = p.next_frame() {
+                for n in &mut nodes {
+                    n.handle_frame(&f, t);
+                }
+            }
+        }
+        for n in &mut nodes {
+            for f in n.take_frames() {
+                out.offer(t, f.raw().to_vec());
+            }
+        }
+        let now = Instant::now();
+        peers.retain(|_, seen| now.duration_since(*seen) < PEER_TIMEOUT);
+        for d in out.due(t) {
+            match target {
+                Some(to) => {
+                    let _ = sock.send_to(&d, to).await;
+                }
+                None => {
+                    for p in peers.keys() {
+                        let _ = sock.send_to(&d, p).await;
+                    }
+                }
+            }
+        }
+        if published.elapsed() >= Duration::from_millis(100) {
+            published = Instant::now();
+            if let Ok(mut s) = status.lock() {
+                s.vehicles = nodes
+                    .iter()
+                    .map(|n| (n.address().sysid, n.flight().state().clone()))
+                    .collect();
+                s.to_gcs = out.stats;
+                s.from_gcs = inj_in.stats;
+                s.datagrams_in = datagrams_in;
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Shared helpers of the integration tests: a simulator on 127.0.0.1:0 and an engine talking
+//! to it over real UDP, and waiting on events with timeouts (never fixed sleeps).
+#![allow(dead_code)]
+
+use std::time::{Duration, Instant};
+use steppe::cli::sim_config;
+use steppe::link::LinkSpec;
+use steppe::runtime::{self, BackendConfig, BackendHandle, Event, Request, RequestId};
+use steppe::sim::server::{SimHandle, spawn};
+use steppe::vehicle::{VehicleId, VehicleState};
+
+pub use steppe::cli::SimArgs;
+
+/// A simulator listening on 127.0.0.1:0 with `args` (its `listen` is overridden).
+pub fn sim(mut args: SimArgs) -> SimHandle {
+    args.listen = Some(LinkSpec::UdpIn {
+        addr: "127.0.0.1".into(),
+        port: 0,
+    });
+    args.connect = None;
+    spawn(sim_config(&args).expect("valid sim args")).expect("sim starts")
+}
+
+/// The link that reaches `sim`.
+pub fn link_to(sim: &SimHandle) -> LinkSpec {
+    LinkSpec::UdpOut {
+        host: "127.0.0.1".into(),
+        port: sim.local_addr().port(),
+    }
+}
+
+/// An engine connected to `sim`, optionally recording.
+pub fn engine(sim: &SimHandle, tlog: Option<std::path::PathBuf>) -> BackendHandle {
+    runtime::start(BackendConfig {
+        links: vec![link_to(sim)],
+        tlog,
+        ..BackendConfig::default()
+    })
+    .expect("engine starts")
+}
+
+/// Waits until `cond` holds for the snapshot, draining events.
+pub fn wait_until(
+    h: &mut BackendHandle,
+    timeout: Duration,
+    what: &str,
+    mut cond: impl FnMut(&[VehicleState]) -> bool,
+) {
+    let end = Instant::now() + timeout;
+    loop {
+        while h.try_event().is_some() {}
+        if cond(&h.snapshot().vehicles) {
+            return;
+        }
+        assert!(
+            Instant::now() < end,
+            "timed out after {timeout:?} waiting for {what}; vehicles: {:#?}",
+            h.snapshot()
+                .vehicles
+                .iter()
+                .map(|v| (v.id, v.mode_name.clone(), v.armed, v.position.alt_rel_m))
+                .collect::<Vec<_>>()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits for `n` vehicles with a position.
+pub fn vehicles(h: &mut BackendHandle, n: usize) -> Vec<VehicleId> {
+    wait_until(h, Duration::from_secs(20), "vehicles with positions", |v| {
+        v.iter().filter(|s| s.position.lat_lon.is_some()).count() >= n
+    });
+    h.snapshot().vehicles.iter().map(|v| v.id).collect()
+}
+
+/// Sends a request and waits for its result event.
+pub fn result_of(h: &mut BackendHandle, req: Request, id: RequestId, timeout: Duration) -> Event {
+    h.send(req).expect("request queued");
+    let end = Instant::now() + timeout;
+    while Instant::now() < end {
+        if let Some(ev) = h.wait_event(Duration::from_millis(100)) {
+            match &ev {
+                Event::CommandDone { id: r, .. }
+                | Event::MissionDone { id: r, .. }
+                | Event::ParamsDone { id: r, .. }
+                | Event::ParamSetDone { id: r, .. }
+                    if *r == id =>
+                {
+                    return ev;
+                }
+                _ => {}
+            }
+        }
+    }
+    panic!("no result for request {id} within {timeout:?}");
+}
+
+/// Path of a shared sample file.
+pub fn sample(rel: &str) -> std::path::PathBuf {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/samples")
+        .join(rel);
+    assert!(p.exists(), "sample {} missing", p.display());
+    p
+}
+
+/// A fresh temporary directory for one test.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("steppe-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
