@@ -187,6 +187,8 @@ pub fn command_timing() -> Timing {
 
 /// How long an IN_PROGRESS command may stay silent before it counts as timed out (ms).
 const IN_PROGRESS_WAIT_MS: u64 = 30_000;
+/// How long a refusal waits for the vehicle's STATUSTEXT explaining it (µs).
+const EXPLANATION_WAIT_US: u64 = 300_000;
 /// How many vehicle messages to keep for the error report.
 const MAX_TEXTS: usize = 4;
 
@@ -203,6 +205,8 @@ pub struct CommandTransaction {
     sent_at_us: u64,
     progress: Option<u8>,
     texts: Vec<String>,
+    /// A refusal waiting briefly for the vehicle's explanation.
+    refused: Option<u8>,
     outcome: Option<Result<(), CommandError>>,
 }
 
@@ -220,6 +224,7 @@ impl CommandTransaction {
             sent_at_us: 0,
             progress: None,
             texts: Vec::new(),
+            refused: None,
             outcome: None,
         }
     }
@@ -284,7 +289,18 @@ impl CommandTransaction {
                 self.texts.remove(0);
             }
             self.texts.push(text.to_owned());
+            if let Some(r) = self.refused {
+                self.refuse(r);
+            }
         }
+    }
+
+    fn refuse(&mut self, result: u8) {
+        self.outcome = Some(Err(CommandError::Rejected {
+            command: self.cmd.command,
+            result,
+            texts: self.texts.clone(),
+        }));
     }
 
     /// Feeds a message from `from`; returns messages to send.
@@ -301,7 +317,11 @@ impl CommandTransaction {
         };
         let for_us = (*target_system == 0 || *target_system == self.gcs.sysid)
             && (*target_component == 0 || *target_component == self.gcs.compid);
-        if self.outcome.is_some() || from != self.vehicle || *command != self.cmd.command || !for_us
+        if self.outcome.is_some()
+            || self.refused.is_some()
+            || from != self.vehicle
+            || *command != self.cmd.command
+            || !for_us
         {
             return Vec::new();
         }
@@ -325,11 +345,14 @@ impl CommandTransaction {
                 return self.send(now_us);
             }
             other => {
-                self.outcome = Some(Err(CommandError::Rejected {
-                    command: self.cmd.command,
-                    result: other,
-                    texts: self.texts.clone(),
-                }))
+                // The vehicle's explanation may trail the ACK on a reordering link: wait
+                // briefly for it (unless it already came).
+                if self.texts.is_empty() {
+                    self.refused = Some(other);
+                    self.deadline_us = now_us + EXPLANATION_WAIT_US;
+                } else {
+                    self.refuse(other);
+                }
             }
         }
         Vec::new()
@@ -338,6 +361,10 @@ impl CommandTransaction {
     /// Handles the timeout; call when `now_us >= deadline_us()`.
     pub fn poll(&mut self, now_us: u64) -> Vec<Wire> {
         if self.outcome.is_some() || now_us < self.deadline_us {
+            return Vec::new();
+        }
+        if let Some(r) = self.refused {
+            self.refuse(r);
             return Vec::new();
         }
         if self.progress.is_some() || self.tries > self.timer.timing().max_retries {
@@ -419,6 +446,32 @@ mod tests {
             "{s}"
         );
         assert!(s.ends_with("Vehicle said: PreArm: GPS 1: Bad fix"), "{s}");
+    }
+
+    #[test]
+    fn explanation_arriving_after_the_refusal_is_included() {
+        let mut t = arm();
+        t.start(0);
+        t.handle(VEH, &ack(400, result::FAILED), 1000);
+        assert!(t.outcome().is_none(), "waits briefly for the explanation");
+        t.note_statustext(1, "PreArm: Battery 1 low");
+        let e = t.outcome().cloned().expect("done").expect_err("refused");
+        assert!(
+            e.to_string()
+                .ends_with("Vehicle said: PreArm: Battery 1 low"),
+            "{e}"
+        );
+        // Without an explanation it ends after the short wait.
+        let mut t = arm();
+        t.start(0);
+        t.handle(VEH, &ack(400, result::DENIED), 1000);
+        let d = t.deadline_us().expect("waiting");
+        assert!(d <= 1000 + EXPLANATION_WAIT_US);
+        t.poll(d);
+        assert!(matches!(
+            t.outcome(),
+            Some(Err(CommandError::Rejected { result: 2, .. }))
+        ));
     }
 
     #[test]

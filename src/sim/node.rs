@@ -304,6 +304,11 @@ impl SimNode {
     }
 
     fn ack(&mut self, to: Address, command: u16, r: Result<(), SimRefusal>) {
+        // ArduPilot sends its explanation (e.g. "PreArm: GPS 1: Bad fix") before the ACK.
+        let now = self.boot_us.unwrap_or(0);
+        for e in self.flight.take_events() {
+            self.on_event(e, now);
+        }
         let result = match &r {
             Ok(()) => mav_result::ACCEPTED,
             Err(e) => {

@@ -1,0 +1,59 @@
+//! The dependency rule of the design: pure logic (geometry, planning, formats, vehicle model,
+//! protocol machines, the tlog codec and summaries, the simulator's models) imports neither a
+//! GUI toolkit nor an async runtime; I/O lives at the edges (link, runtime, sim server, cli).
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(p: &Path, out: &mut Vec<PathBuf>) {
+    if p.is_dir() {
+        for e in std::fs::read_dir(p).expect("readable source dir").flatten() {
+            rust_files(&e.path(), out);
+        }
+    } else if p.extension().is_some_and(|x| x == "rs") {
+        out.push(p.to_owned());
+    }
+}
+
+#[test]
+fn pure_modules_import_no_gui_or_async_runtime() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let pure = [
+        "geo.rs",
+        "plan",
+        "formats",
+        "vehicle",
+        "protocol",
+        "log/tlog.rs",
+        "log/info.rs",
+        "log/info",
+        "sim",
+    ];
+    // The simulator's UDP server is its I/O edge.
+    let edges = ["sim/server.rs"];
+    let mut files = Vec::new();
+    for p in pure {
+        rust_files(&src.join(p), &mut files);
+    }
+    assert!(files.len() > 30, "found only {} files", files.len());
+    let mut bad = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| !edges.iter().any(|e| f.ends_with(e)))
+    {
+        let text = std::fs::read_to_string(f).expect("source");
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if ["tokio", "egui", "eframe", "std::net", "std::thread::spawn"]
+                .iter()
+                .any(|w| code.contains(w))
+            {
+                bad.push(format!("{}:{}: {}", f.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "pure modules touch I/O or GUI:\n{}",
+        bad.join("\n")
+    );
+}
