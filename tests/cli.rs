@@ -7,11 +7,15 @@ use common::*;
 use std::process::{Command, Output};
 use std::time::Duration;
 
+/// The binary, with session recordings kept out of the user's data folder.
+fn steppe_cmd() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_steppe"));
+    c.env("STEPPE_TLOG_DIR", temp_dir("cli-sessions"));
+    c
+}
+
 fn steppe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_steppe"))
-        .args(args)
-        .output()
-        .expect("steppe runs")
+    steppe_cmd().args(args).output().expect("steppe runs")
 }
 
 fn text(o: &Output) -> (String, String) {
@@ -299,7 +303,7 @@ fn sim_cli_sends_to_a_listening_ground_station_and_watch_shows_it() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let port = port.expect("listening");
-    let child = Command::new(env!("CARGO_BIN_EXE_steppe"))
+    let child = steppe_cmd()
         .args([
             "sim",
             "--vehicles",
@@ -324,9 +328,79 @@ fn sim_cli_sends_to_a_listening_ground_station_and_watch_shows_it() {
 
     let s = sim(SimArgs::default());
     let link = format!("udpout:127.0.0.1:{}", s.local_addr().port());
-    let out = ok(&["watch", "--link", &link, "--duration", "2.5"]);
+    let sessions = temp_dir("watch-sessions");
+    let dir = sessions.to_str().expect("utf8");
+    let out = ok(&[
+        "watch",
+        "--link",
+        &link,
+        "--duration",
+        "2.5",
+        "--tlog-dir",
+        dir,
+    ]);
     assert!(
         out.contains("1/1") && out.contains("Copter") && out.contains("3D fix"),
         "{out}"
+    );
+    // The live session was recorded under a date-time name.
+    let files: Vec<_> = std::fs::read_dir(&sessions)
+        .expect("sessions")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].to_string_lossy().ends_with(".tlog"));
+    assert!(out.contains("recording "), "{out}");
+    let data = std::fs::read(&files[0]).expect("session tlog");
+    assert!(steppe::log::tlog::TlogReader::new(&data).count() > 20);
+}
+
+#[test]
+fn kill_9_while_recording_leaves_a_readable_log_missing_at_most_a_second() {
+    let s = sim(SimArgs {
+        vehicles: 2,
+        ..SimArgs::default()
+    });
+    let link = format!("udpout:127.0.0.1:{}", s.local_addr().port());
+    let dir = temp_dir("kill9");
+    let file = dir.join("killed.tlog");
+    let mut child = steppe_cmd()
+        .args([
+            "record",
+            "--link",
+            &link,
+            "-o",
+            file.to_str().expect("utf8"),
+        ])
+        .spawn()
+        .expect("record runs");
+    std::thread::sleep(Duration::from_millis(3_000));
+    child.kill().expect("SIGKILL");
+    let killed_at_us = steppe::link::wall_clock_us();
+    let _ = child.wait();
+    let data = std::fs::read(&file).expect("tlog survives");
+    let mut r = steppe::log::tlog::TlogReader::new(&data);
+    let recs: Vec<u64> = r.by_ref().map(|x| x.t_us).collect();
+    assert!(recs.len() > 50, "{} records", recs.len());
+    assert_eq!(
+        r.stats().bad_bytes,
+        r.stats().truncated_tail_bytes,
+        "only a cut last record may be lost"
+    );
+    let last = *recs.last().expect("records");
+    assert!(
+        killed_at_us - last < 1_000_000,
+        "lost {} ms before the kill",
+        (killed_at_us - last) / 1000
+    );
+    let theirs = python(
+        "from pymavlink import mavutil; import sys\nm=mavutil.mavlink_connection(sys.argv[1], robust_parsing=True)\nn=0\nwhile True:\n    x=m.recv_msg()\n    if x is None: break\n    if x.get_type()!='BAD_DATA': n+=1\nprint(n)",
+        &[file.to_str().expect("utf8")],
+    );
+    assert_eq!(
+        theirs.trim(),
+        recs.len().to_string(),
+        "pymavlink reads the killed log to the end"
     );
 }

@@ -25,6 +25,39 @@ pub struct LinkArgs {
     pub timeout: f64,
 }
 
+/// Where a live session records (`--tlog-dir`, `--no-record`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct RecordArgs {
+    /// Folder for session tlogs (default: $STEPPE_TLOG_DIR, else the user's data folder,
+    /// ~/.local/share/steppe/tlogs).
+    #[arg(long, value_name = "DIR")]
+    pub tlog_dir: Option<PathBuf>,
+    /// Do not record this session.
+    #[arg(long)]
+    pub no_record: bool,
+}
+
+impl RecordArgs {
+    /// The new session file, or `None` when recording is off.
+    pub fn session_file(&self) -> Result<Option<PathBuf>> {
+        if self.no_record {
+            return Ok(None);
+        }
+        let dir = match (
+            &self.tlog_dir,
+            std::env::var_os("STEPPE_TLOG_DIR").filter(|v| !v.is_empty()),
+        ) {
+            (Some(d), _) => d.clone(),
+            (None, Some(d)) => PathBuf::from(d),
+            (None, None) => crate::log::recorder::default_tlog_dir()?,
+        };
+        Ok(Some(crate::log::recorder::session_path(
+            &dir,
+            chrono::Local::now(),
+        )))
+    }
+}
+
 /// Starts the backend on `links`, optionally recording.
 pub fn connect(links: &[LinkSpec], tlog: Option<PathBuf>) -> Result<BackendHandle> {
     let cfg = BackendConfig {

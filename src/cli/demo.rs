@@ -143,7 +143,8 @@ fn fly_demo(h: &mut BackendHandle) -> Result<()> {
 }
 
 /// Runs the default command.
-pub fn run(demo: bool) -> Result<ExitCode> {
+pub fn run(demo: bool, record: &super::common::RecordArgs) -> Result<ExitCode> {
+    let tlog = record.session_file()?;
     let stop = Arc::new(AtomicBool::new(false));
     install_ctrl_c(Arc::clone(&stop));
     if !demo {
@@ -152,7 +153,7 @@ pub fn run(demo: bool) -> Result<ExitCode> {
                 addr: "0.0.0.0".into(),
                 port: 14_550,
             }],
-            None,
+            tlog,
         )?;
         watch_loop(&mut h, None, &stop);
         h.shutdown();
@@ -171,7 +172,7 @@ pub fn run(demo: bool) -> Result<ExitCode> {
         host: "127.0.0.1".into(),
         port: sim.local_addr().port(),
     };
-    let mut h = connect(&[link], None)?;
+    let mut h = connect(&[link], tlog)?;
     fly_demo(&mut h)?;
     watch_loop(&mut h, None, &stop);
     h.shutdown();

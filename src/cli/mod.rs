@@ -24,6 +24,9 @@ pub struct Cli {
     /// Start with two built-in simulated aircraft (no hardware needed).
     #[arg(long)]
     pub demo: bool,
+    /// Session recording of the live view.
+    #[command(flatten)]
+    pub record: common::RecordArgs,
     /// Log verbosity for diagnostics on stderr (error, warn, info, debug, trace).
     #[arg(long, global = true, default_value = "warn")]
     pub log: String,
@@ -71,7 +74,7 @@ pub fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .try_init();
     let result = match cli.command {
-        None => demo::run(cli.demo),
+        None => demo::run(cli.demo, &cli.record),
         Some(Cmd::Sim(a)) => sim::run(a),
         Some(Cmd::Watch(a)) => watch::run(a),
         Some(Cmd::Command(a)) => vehicle_cmd::run(a),

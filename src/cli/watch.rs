@@ -25,6 +25,8 @@ pub struct WatchArgs {
     /// Stop after this many seconds (default: until Ctrl-C).
     #[arg(long, value_name = "S")]
     duration: Option<f64>,
+    #[command(flatten)]
+    record: super::common::RecordArgs,
 }
 
 fn stale(v: &VehicleState, g: FieldGroup, now: u64) -> &'static str {
@@ -150,7 +152,7 @@ pub fn render(snap: &Snapshot, now_us: u64) -> String {
 pub fn run(a: WatchArgs) -> Result<ExitCode> {
     let stop = Arc::new(AtomicBool::new(false));
     install_ctrl_c(Arc::clone(&stop));
-    let mut h = connect(&a.links, None)?;
+    let mut h = connect(&a.links, a.record.session_file()?)?;
     watch_loop(&mut h, a.duration, &stop);
     h.shutdown();
     Ok(ExitCode::SUCCESS)
