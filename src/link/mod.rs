@@ -167,3 +167,76 @@ impl LinkCtx {
         self.parser.restore_stats(stats);
     }
 }
+
+/// How a stream session ended.
+enum Ended {
+    /// The engine dropped the link: stop.
+    Stop,
+    /// The connection failed: reconnect after a delay.
+    Failed(String),
+}
+
+/// Moves bytes both ways over a connected byte stream (TCP, serial) until it fails or the
+/// engine drops the link. `name` prefixes the failure reasons.
+async fn pump<S>(
+    ctx: &mut LinkCtx,
+    io: &mut S,
+    rx: &mut mpsc::Receiver<Vec<u8>>,
+    name: &str,
+) -> Ended
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    ctx.reset_parser();
+    let mut buf = vec![0u8; 16_384];
+    loop {
+        tokio::select! {
+            r = io.read(&mut buf) => match r {
+                Ok(0) => return Ended::Failed(format!("{name}: the other side closed the connection")),
+                Ok(n) => {
+                    if !ctx.bytes(buf.get(..n).unwrap_or(&[]), false).await {
+                        return Ended::Stop;
+                    }
+                }
+                Err(e) => return Ended::Failed(format!("{name}: read failed: {e}")),
+            },
+            out = rx.recv() => match out {
+                Some(frame) => {
+                    if let Err(e) = io.write_all(&frame).await {
+                        return Ended::Failed(format!("{name}: write failed: {e}"));
+                    }
+                }
+                None => return Ended::Stop,
+            },
+        }
+    }
+}
+
+/// Reports `reason` as Down and waits the backoff delay, dropping frames queued meanwhile
+/// (they would be stale). Returns false when the engine dropped the link.
+async fn wait_down(
+    ctx: &LinkCtx,
+    reason: String,
+    backoff: &mut backoff::Backoff,
+    rx: &mut mpsc::Receiver<Vec<u8>>,
+) -> bool {
+    let d = backoff.next_delay();
+    if !ctx
+        .state(LinkState::Down {
+            reason,
+            retry_in_ms: d.as_millis() as u64,
+        })
+        .await
+    {
+        return false;
+    }
+    let sleep = tokio::time::sleep(d);
+    tokio::pin!(sleep);
+    loop {
+        tokio::select! {
+            _ = &mut sleep => return true,
+            out = rx.recv() => if out.is_none() { return false },
+        }
+    }
+}

@@ -3,8 +3,7 @@
 //! path matching the glob, which may be a new name (ttyUSB0 became ttyUSB1).
 
 use super::backoff::Backoff;
-use super::{LinkCtx, LinkState};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use super::{Ended, LinkCtx, LinkState, pump, wait_down};
 use tokio::sync::mpsc;
 use tokio_serial::SerialPortBuilderExt;
 
@@ -56,49 +55,22 @@ pub(super) async fn run(
                     return;
                 }
                 backoff.reset();
-                ctx.reset_parser();
-                let mut buf = vec![0u8; 4_096];
-                loop {
-                    tokio::select! {
-                        r = port.read(&mut buf) => match r {
-                            Ok(0) => break format!("{path} closed"),
-                            Ok(n) => {
-                                if !ctx.bytes(buf.get(..n).unwrap_or(&[]), false).await {
-                                    return;
-                                }
-                            }
-                            Err(e) => break format!("{path} read failed (cable pulled?): {e}"),
-                        },
-                        out = rx.recv() => match out {
-                            Some(frame) => {
-                                if let Err(e) = port.write_all(&frame).await {
-                                    break format!("{path} write failed: {e}");
-                                }
-                            }
-                            None => return,
-                        },
-                    }
+                match pump(
+                    &mut ctx,
+                    &mut port,
+                    &mut rx,
+                    &format!("{path} (cable pulled?)"),
+                )
+                .await
+                {
+                    Ended::Stop => return,
+                    Ended::Failed(reason) => reason,
                 }
             }
             Err(reason) => reason,
         };
-        let d = backoff.next_delay();
-        if !ctx
-            .state(LinkState::Down {
-                reason,
-                retry_in_ms: d.as_millis() as u64,
-            })
-            .await
-        {
+        if !wait_down(&ctx, reason, &mut backoff, &mut rx).await {
             return;
-        }
-        let sleep = tokio::time::sleep(d);
-        tokio::pin!(sleep);
-        loop {
-            tokio::select! {
-                _ = &mut sleep => break,
-                out = rx.recv() => if out.is_none() { return },
-            }
         }
     }
 }

@@ -1,9 +1,8 @@
 //! TCP client link (`tcpout:HOST:PORT`, e.g. SITL's port 5760), reconnecting with backoff.
 
 use super::backoff::Backoff;
-use super::{LinkCtx, LinkState};
+use super::{Ended, LinkCtx, LinkState, pump, wait_down};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
@@ -27,13 +26,12 @@ pub(super) async fn run(
             {
                 Ok(Ok(mut stream)) => {
                     let _ = stream.set_nodelay(true);
-                    let detail = match stream.peer_addr() {
-                        Ok(a) => format!("connected to {a}"),
-                        Err(_) => format!("connected to {host}:{port}"),
-                    };
+                    let peer = stream
+                        .peer_addr()
+                        .map_or_else(|_| format!("{host}:{port}"), |a| a.to_string());
                     if !ctx
                         .state(LinkState::Up {
-                            detail,
+                            detail: format!("connected to {peer}"),
                             local: stream.local_addr().ok(),
                         })
                         .await
@@ -41,28 +39,9 @@ pub(super) async fn run(
                         return;
                     }
                     backoff.reset();
-                    ctx.reset_parser();
-                    let mut buf = vec![0u8; 16_384];
-                    loop {
-                        tokio::select! {
-                            r = stream.read(&mut buf) => match r {
-                                Ok(0) => break "the other side closed the connection".to_owned(),
-                                Ok(n) => {
-                                    if !ctx.bytes(buf.get(..n).unwrap_or(&[]), false).await {
-                                        return;
-                                    }
-                                }
-                                Err(e) => break format!("read failed: {e}"),
-                            },
-                            out = rx.recv() => match out {
-                                Some(frame) => {
-                                    if let Err(e) = stream.write_all(&frame).await {
-                                        break format!("write failed: {e}");
-                                    }
-                                }
-                                None => return,
-                            },
-                        }
+                    match pump(&mut ctx, &mut stream, &mut rx, &peer).await {
+                        Ended::Stop => return,
+                        Ended::Failed(reason) => reason,
                     }
                 }
                 Ok(Err(e)) => format!("cannot connect to {host}:{port}: {e}"),
@@ -71,24 +50,8 @@ pub(super) async fn run(
                     CONNECT_TIMEOUT.as_secs()
                 ),
             };
-        let d = backoff.next_delay();
-        if !ctx
-            .state(LinkState::Down {
-                reason,
-                retry_in_ms: d.as_millis() as u64,
-            })
-            .await
-        {
+        if !wait_down(&ctx, reason, &mut backoff, &mut rx).await {
             return;
-        }
-        // Frames queued while down are stale: drop them, keep waiting.
-        let sleep = tokio::time::sleep(d);
-        tokio::pin!(sleep);
-        loop {
-            tokio::select! {
-                _ = &mut sleep => break,
-                out = rx.recv() => if out.is_none() { return },
-            }
         }
     }
 }

@@ -2,7 +2,7 @@
 //! address and listens for its replies.
 
 use super::backoff::Backoff;
-use super::{LinkCtx, LinkState};
+use super::{LinkCtx, LinkState, wait_down};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -12,22 +12,28 @@ use tokio::sync::mpsc;
 /// Peers silent for longer than this stop getting our frames.
 const PEER_TIMEOUT: Duration = Duration::from_secs(10);
 
-async fn bind_retrying(ctx: &LinkCtx, addr: &str, backoff: &mut Backoff) -> Option<UdpSocket> {
+/// Binds `addr:port`, retrying with backoff. `None` when the engine dropped the link.
+async fn bind(
+    ctx: &LinkCtx,
+    addr: &str,
+    port: u16,
+    backoff: &mut Backoff,
+    rx: &mut mpsc::Receiver<Vec<u8>>,
+) -> Option<UdpSocket> {
     loop {
-        match UdpSocket::bind((addr, 0)).await {
+        match UdpSocket::bind((addr, port)).await {
             Ok(s) => return Some(s),
             Err(e) => {
-                let d = backoff.next_delay();
-                if !ctx
-                    .state(LinkState::Down {
-                        reason: format!("cannot open a UDP socket on {addr}: {e}"),
-                        retry_in_ms: d.as_millis() as u64,
-                    })
-                    .await
+                if !wait_down(
+                    ctx,
+                    format!("cannot open UDP {addr}:{port}: {e}"),
+                    backoff,
+                    rx,
+                )
+                .await
                 {
                     return None;
                 }
-                tokio::time::sleep(d).await;
             }
         }
     }
@@ -41,31 +47,15 @@ pub(super) async fn run_in(
     mut rx: mpsc::Receiver<Vec<u8>>,
 ) {
     let mut backoff = Backoff::default();
-    let sock = loop {
-        ctx.state(LinkState::Connecting).await;
-        match UdpSocket::bind((addr.as_str(), port)).await {
-            Ok(s) => break s,
-            Err(e) => {
-                let d = backoff.next_delay();
-                let reason = format!("cannot listen on {addr}:{port}: {e}");
-                if !ctx
-                    .state(LinkState::Down {
-                        reason,
-                        retry_in_ms: d.as_millis() as u64,
-                    })
-                    .await
-                {
-                    return;
-                }
-                tokio::time::sleep(d).await;
-            }
-        }
+    ctx.state(LinkState::Connecting).await;
+    let Some(sock) = bind(&ctx, &addr, port, &mut backoff, &mut rx).await else {
+        return;
     };
     let local = sock.local_addr().ok();
-    let detail = match local {
-        Some(a) => format!("listening on {a}"),
-        None => format!("listening on {addr}:{port}"),
-    };
+    let detail = local.map_or_else(
+        || format!("listening on {addr}:{port}"),
+        |a| format!("listening on {a}"),
+    );
     if !ctx.state(LinkState::Up { detail, local }).await {
         return;
     }
@@ -105,62 +95,54 @@ pub(super) async fn run_out(
     mut rx: mpsc::Receiver<Vec<u8>>,
 ) {
     let mut backoff = Backoff::default();
-    loop {
+    let target = loop {
         ctx.state(LinkState::Connecting).await;
-        let target = match tokio::net::lookup_host((host.as_str(), port))
+        let why = match tokio::net::lookup_host((host.as_str(), port))
             .await
             .map(|mut a| a.next())
         {
-            Ok(Some(t)) => t,
-            other => {
-                let why = match other {
-                    Err(e) => e.to_string(),
-                    _ => "no address found".into(),
-                };
-                let d = backoff.next_delay();
-                if !ctx
-                    .state(LinkState::Down {
-                        reason: format!("cannot resolve {host}: {why}"),
-                        retry_in_ms: d.as_millis() as u64,
-                    })
-                    .await
-                {
-                    return;
-                }
-                tokio::time::sleep(d).await;
-                continue;
-            }
+            Ok(Some(t)) => break t,
+            Ok(None) => "no address found".to_owned(),
+            Err(e) => e.to_string(),
         };
-        let any = if target.is_ipv6() { "::" } else { "0.0.0.0" };
-        let Some(sock) = bind_retrying(&ctx, any, &mut backoff).await else {
-            return;
-        };
-        let local = sock.local_addr().ok();
-        if !ctx
-            .state(LinkState::Up {
-                detail: format!("sending to {target}"),
-                local,
-            })
-            .await
+        if !wait_down(
+            &ctx,
+            format!("cannot resolve {host}: {why}"),
+            &mut backoff,
+            &mut rx,
+        )
+        .await
         {
             return;
         }
-        backoff.reset();
-        let mut buf = vec![0u8; 65_536];
-        loop {
-            tokio::select! {
-                r = sock.recv_from(&mut buf) => {
-                    if let Ok((n, _from)) = r
-                        && !ctx.bytes(buf.get(..n).unwrap_or(&[]), true).await
-                    {
-                        return;
-                    }
-                },
-                out = rx.recv() => match out {
-                    Some(frame) => { let _ = sock.send_to(&frame, target).await; }
-                    None => return,
-                },
-            }
+    };
+    let any = if target.is_ipv6() { "::" } else { "0.0.0.0" };
+    let Some(sock) = bind(&ctx, any, 0, &mut backoff, &mut rx).await else {
+        return;
+    };
+    if !ctx
+        .state(LinkState::Up {
+            detail: format!("sending to {target}"),
+            local: sock.local_addr().ok(),
+        })
+        .await
+    {
+        return;
+    }
+    let mut buf = vec![0u8; 65_536];
+    loop {
+        tokio::select! {
+            r = sock.recv_from(&mut buf) => {
+                if let Ok((n, _from)) = r
+                    && !ctx.bytes(buf.get(..n).unwrap_or(&[]), true).await
+                {
+                    return;
+                }
+            },
+            out = rx.recv() => match out {
+                Some(frame) => { let _ = sock.send_to(&frame, target).await; }
+                None => return,
+            },
         }
     }
 }

@@ -25,7 +25,8 @@
 //! - Max speed: the horizontal velocity of GLOBAL_POSITION_INT (VFR_HUD ground speed only for a
 //!   vehicle without position fixes): ArduPlane SITL sends one 53 m/s VFR_HUD spike at take-off
 //!   that no position message shows.
-//! - Modes: the raw `custom_mode` numbers, in order of first appearance.
+//! - Modes: the raw `custom_mode` numbers, in order of first appearance (the text output names
+//!   them with the vehicle mode tables; JSON keeps the numbers).
 
 mod render;
 pub use render::{human_duration, iso8601};

@@ -74,7 +74,15 @@ fn write_vehicle(f: &mut fmt::Formatter<'_>, v: &VehicleInfo) -> fmt::Result {
         .max_ground_speed_mps
         .map_or("-".to_owned(), |s| format!("{s:.1} m/s ground"));
     writeln!(f, "    {:<12} {gs}", "max speed")?;
-    let modes: Vec<String> = v.custom_modes.iter().map(u32::to_string).collect();
+    let (ap, class) = (
+        crate::vehicle::Autopilot::from_mav_autopilot(v.component.autopilot),
+        crate::vehicle::VehicleClass::from_mav_type(v.component.mav_type),
+    );
+    let modes: Vec<String> = v
+        .custom_modes
+        .iter()
+        .map(|m| crate::vehicle::mode_name(ap, class, *m, crate::vehicle::MODE_FLAG_CUSTOM_MODE_ENABLED))
+        .collect();
     writeln!(f, "    {:<12} {}", "modes seen", modes.join(", "))
 }
 
