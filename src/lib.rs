@@ -11,4 +11,6 @@ pub mod plan;
 pub mod protocol;
 pub mod runtime;
 pub mod sim;
+#[doc(hidden)]
+pub mod test_support;
 pub mod vehicle;

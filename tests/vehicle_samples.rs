@@ -12,22 +12,9 @@ use steppe::vehicle::{
     Autopilot, CameraEvent, CameraSource, Fleet, FleetEvent, VehicleClass, VehicleId,
 };
 
-/// The shared samples: `$STEPPE_SAMPLES`, else `../shared/samples` next to the crate (the main
-/// checkout), else `../../shared/samples` (a worktree under /work/wt/<name>).
+/// The shared samples (see `steppe::test_support`).
 fn samples_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("STEPPE_SAMPLES") {
-        return PathBuf::from(dir);
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        root.join("../shared/samples"),
-        root.join("../../shared/samples"),
-    ];
-    candidates
-        .iter()
-        .find(|p| p.join("SOURCES.md").is_file())
-        .cloned()
-        .unwrap_or_else(|| panic!("sample files not found in {candidates:?}; set STEPPE_SAMPLES"))
+    steppe::test_support::samples_dir()
 }
 
 /// The result of replaying one tlog.

@@ -6,15 +6,8 @@ use crate::plan::mission_item::{MissionItem, MissionType, cmd, frame};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// `../shared/samples` beside the checkout (main and CI), or two levels up (a worktree in
-/// `wt/NAME`).
 fn samples() -> PathBuf {
-    let near = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/samples"));
-    if near.is_dir() {
-        near.to_path_buf()
-    } else {
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/samples")).to_path_buf()
-    }
+    crate::test_support::samples_dir()
 }
 
 fn wpl_dir() -> PathBuf {

@@ -97,9 +97,7 @@ pub fn result_of(h: &mut BackendHandle, req: Request, id: RequestId, timeout: Du
 
 /// Path of a shared sample file.
 pub fn sample(rel: &str) -> std::path::PathBuf {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/samples")
-        .join(rel);
+    let p = steppe::test_support::sample(rel);
     assert!(p.exists(), "sample {} missing", p.display());
     p
 }

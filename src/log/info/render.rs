@@ -81,7 +81,9 @@ fn write_vehicle(f: &mut fmt::Formatter<'_>, v: &VehicleInfo) -> fmt::Result {
     let modes: Vec<String> = v
         .custom_modes
         .iter()
-        .map(|m| crate::vehicle::mode_name(ap, class, *m, crate::vehicle::MODE_FLAG_CUSTOM_MODE_ENABLED))
+        .map(|m| {
+            crate::vehicle::mode_name(ap, class, *m, crate::vehicle::MODE_FLAG_CUSTOM_MODE_ENABLED)
+        })
         .collect();
     writeln!(f, "    {:<12} {}", "modes seen", modes.join(", "))
 }
