@@ -187,6 +187,8 @@ pub fn command_timing() -> Timing {
 
 /// How long an IN_PROGRESS command may stay silent before it counts as timed out (ms).
 const IN_PROGRESS_WAIT_MS: u64 = 30_000;
+/// Least severe STATUSTEXT taken as the vehicle's explanation (MAV_SEVERITY_WARNING).
+const MAX_EXPLANATION_SEVERITY: u8 = 4;
 /// How long a refusal waits for the vehicle's STATUSTEXT explaining it (µs).
 const EXPLANATION_WAIT_US: u64 = 300_000;
 /// How many vehicle messages to keep for the error report.
@@ -282,9 +284,15 @@ impl CommandTransaction {
         self.send(now_us)
     }
 
-    /// Records a STATUSTEXT from the vehicle's system while the command is pending.
-    pub fn note_statustext(&mut self, from_sysid: u8, text: &str) {
-        if self.outcome.is_none() && from_sysid == self.vehicle.sysid && !text.is_empty() {
+    /// Records a STATUSTEXT from the vehicle's system while the command is pending. Only
+    /// warnings and worse count (ArduPilot's "PreArm: ..." explanations are critical); routine
+    /// chatter is not an explanation.
+    pub fn note_statustext(&mut self, from_sysid: u8, severity: u8, text: &str) {
+        if self.outcome.is_none()
+            && from_sysid == self.vehicle.sysid
+            && !text.is_empty()
+            && severity <= MAX_EXPLANATION_SEVERITY
+        {
             if self.texts.len() == MAX_TEXTS {
                 self.texts.remove(0);
             }
@@ -341,6 +349,14 @@ impl CommandTransaction {
                         | (CommandForm::Int { .. }, result::COMMAND_LONG_ONLY)
                 ) =>
             {
+                if self.tries > self.timer.timing().max_retries {
+                    self.outcome = Some(Err(CommandError::Timeout {
+                        command: self.cmd.command,
+                        tries: self.tries,
+                        texts: self.texts.clone(),
+                    }));
+                    return Vec::new();
+                }
                 self.cmd.form = self.cmd.other_form();
                 return self.send(now_us);
             }
@@ -397,165 +413,5 @@ impl CommandTransaction {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const GCS: Address = Address::new(255, 190);
-    const VEH: Address = Address::new(1, 1);
-
-    fn ack(command: u16, result: u8) -> Wire {
-        Wire::CommandAck {
-            command,
-            result,
-            progress: 0,
-            target_system: 255,
-            target_component: 190,
-        }
-    }
-
-    fn arm() -> CommandTransaction {
-        CommandTransaction::new(
-            Command::long(400, [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
-            GCS,
-            VEH,
-            command_timing(),
-        )
-    }
-
-    #[test]
-    fn accepted() {
-        let mut t = arm();
-        assert_eq!(t.start(0).len(), 1);
-        t.handle(VEH, &ack(400, 0), 1000);
-        assert_eq!(t.outcome(), Some(&Ok(())));
-    }
-
-    #[test]
-    fn rejection_carries_the_vehicle_text_and_result_name() {
-        let mut t = arm();
-        t.start(0);
-        t.note_statustext(1, "PreArm: GPS 1: Bad fix");
-        t.note_statustext(2, "other vehicle's message");
-        t.handle(VEH, &ack(400, result::FAILED), 1000);
-        let e = t.outcome().cloned().expect("done").expect_err("refused");
-        let s = e.to_string();
-        assert!(
-            s.starts_with(
-                "COMPONENT_ARM_DISARM (400) refused — FAILED: the vehicle tried and failed"
-            ),
-            "{s}"
-        );
-        assert!(s.ends_with("Vehicle said: PreArm: GPS 1: Bad fix"), "{s}");
-    }
-
-    #[test]
-    fn explanation_arriving_after_the_refusal_is_included() {
-        let mut t = arm();
-        t.start(0);
-        t.handle(VEH, &ack(400, result::FAILED), 1000);
-        assert!(t.outcome().is_none(), "waits briefly for the explanation");
-        t.note_statustext(1, "PreArm: Battery 1 low");
-        let e = t.outcome().cloned().expect("done").expect_err("refused");
-        assert!(
-            e.to_string()
-                .ends_with("Vehicle said: PreArm: Battery 1 low"),
-            "{e}"
-        );
-        // Without an explanation it ends after the short wait.
-        let mut t = arm();
-        t.start(0);
-        t.handle(VEH, &ack(400, result::DENIED), 1000);
-        let d = t.deadline_us().expect("waiting");
-        assert!(d <= 1000 + EXPLANATION_WAIT_US);
-        t.poll(d);
-        assert!(matches!(
-            t.outcome(),
-            Some(Err(CommandError::Rejected { result: 2, .. }))
-        ));
-    }
-
-    #[test]
-    fn ignores_acks_for_other_commands_vehicles_and_gcs() {
-        let mut t = arm();
-        t.start(0);
-        t.handle(VEH, &ack(176, 0), 10);
-        t.handle(Address::new(2, 1), &ack(400, 0), 10);
-        t.handle(
-            VEH,
-            &Wire::CommandAck {
-                command: 400,
-                result: 0,
-                progress: 0,
-                target_system: 254,
-                target_component: 1,
-            },
-            10,
-        );
-        assert!(t.outcome().is_none());
-    }
-
-    #[test]
-    fn retries_with_confirmation_then_times_out() {
-        let mut t = arm();
-        t.start(0);
-        let mut confirmations = Vec::new();
-        let mut now = 0;
-        while let Some(d) = t.deadline_us() {
-            now = d;
-            for w in t.poll(now) {
-                if let Wire::CommandLong { confirmation, .. } = w {
-                    confirmations.push(confirmation);
-                }
-            }
-        }
-        assert_eq!(confirmations, vec![1, 2, 3]);
-        assert!(matches!(
-            t.outcome(),
-            Some(Err(CommandError::Timeout { tries: 4, .. }))
-        ));
-        assert!(now <= command_timing().worst_case_stall_us());
-    }
-
-    #[test]
-    fn in_progress_waits_longer_without_resending() {
-        let mut t = arm();
-        t.start(0);
-        t.handle(
-            VEH,
-            &Wire::CommandAck {
-                command: 400,
-                result: 5,
-                progress: 40,
-                target_system: 0,
-                target_component: 0,
-            },
-            100,
-        );
-        assert_eq!(t.progress(), Some(40));
-        assert!(t.poll(5_000_000).is_empty());
-        assert!(t.outcome().is_none());
-        t.handle(VEH, &ack(400, 0), 6_000_000);
-        assert_eq!(t.outcome(), Some(&Ok(())));
-    }
-
-    #[test]
-    fn switches_to_command_int_when_asked() {
-        let mut t = arm();
-        t.start(0);
-        let out = t.handle(VEH, &ack(400, result::COMMAND_INT_ONLY), 100);
-        assert!(matches!(
-            out.as_slice(),
-            [Wire::CommandInt { command: 400, .. }]
-        ));
-    }
-
-    #[test]
-    fn names() {
-        assert_eq!(command_name(22), "NAV_TAKEOFF (22)");
-        assert_eq!(command_name(65_000), "command 65000");
-        assert_eq!(
-            result_text(2),
-            "DENIED: the vehicle is not ready for it in its current state"
-        );
-    }
-}
+#[path = "command_tests.rs"]
+mod tests;

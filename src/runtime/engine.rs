@@ -344,7 +344,9 @@ impl Engine {
                     r.reset();
                 }
             }
-            FleetEvent::StatusText { id, text, .. } => self.ops.on_statustext(id.sysid, text),
+            FleetEvent::StatusText {
+                id, text, severity, ..
+            } => self.ops.on_statustext(id.sysid, *severity, text),
             _ => {}
         }
         self.emit(Event::Fleet(e));

@@ -164,10 +164,10 @@ impl Ops {
     }
 
     /// Feeds a STATUSTEXT (commands quote them in their errors).
-    pub fn on_statustext(&mut self, sysid: u8, text: &str) {
+    pub fn on_statustext(&mut self, sysid: u8, severity: u8, text: &str) {
         for op in &mut self.ops {
             if let Op::Command { tx, .. } = op {
-                tx.note_statustext(sysid, text);
+                tx.note_statustext(sysid, severity, text);
             }
         }
     }

@@ -36,18 +36,31 @@ struct Run {
 }
 
 /// Runs one transfer to completion; panics if it neither finishes nor stops making events.
-fn run(mut t: MissionTransfer, server: &mut MissionServer, imp: Impairment, seed: u64) -> Run {
+fn run(t: MissionTransfer, server: &mut MissionServer, imp: Impairment, seed: u64) -> Run {
     let mut ch: LossyChannel<Msg<Wire>> = LossyChannel::new(imp, seed);
-    let mut now = 0u64;
+    run_on(t, server, &mut ch, 0, true)
+}
+
+/// Runs a transfer on an existing channel from time `start_us`. With `drain`, messages still
+/// in flight at the end are delivered (and their answers dropped); without, they stay in the
+/// channel to meet the next transfer as stale traffic.
+fn run_on(
+    mut t: MissionTransfer,
+    server: &mut MissionServer,
+    ch: &mut LossyChannel<Msg<Wire>>,
+    start_us: u64,
+    drain: bool,
+) -> Run {
+    let mut now = start_us;
     for m in t.start(now) {
         ch.send(now, true, m);
     }
-    let mut last_progress = (0usize, 0u64);
+    let mut last_progress = (0usize, start_us);
     let mut max_stall = 0u64;
     for _ in 0..5_000_000 {
         if t.is_done() {
             // Let the final messages land (e.g. the ACK after a download).
-            while let Some(at) = ch.next_delivery_us() {
+            while let Some(at) = ch.next_delivery_us().filter(|_| drain) {
                 now = at;
                 while let Some((to_vehicle, m)) = ch.deliver(now) {
                     if to_vehicle {
@@ -448,4 +461,32 @@ fn pipelined_download_is_identical_and_faster() {
         lossy.outcome.as_ref() == Ok(&src),
         "lossy pipelined download"
     );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    /// Back-to-back uploads of different lists on one lossy, duplicating channel: stale ACKs,
+    /// requests and items of the first transfer meet the second. A success must mean the
+    /// vehicle holds exactly the second list; with the pipelined read-back (window 8).
+    #[test]
+    fn back_to_back_uploads_never_claim_wrong_items(seed in any::<u64>()) {
+        let mut s = server();
+        let mut ch: LossyChannel<Msg<Wire>> = LossyChannel::new(harsh(0.3), seed);
+        let a = items(120, MissionType::Mission);
+        let b: Vec<MissionItem> = items(120, MissionType::Mission).into_iter().map(|mut i| { i.z += 7.0; i }).collect();
+        let first = run_on(MissionTransfer::upload(MissionType::Mission, a.clone(), GCS, VEH, Timing::default()).with_window(8), &mut s, &mut ch, 0, false);
+        let second = run_on(MissionTransfer::upload(MissionType::Mission, b.clone(), GCS, VEH, Timing::default()).with_window(8), &mut s, &mut ch, first.end_us, true);
+        if let Ok(got) = &first.outcome {
+            prop_assert!(got == &a);
+        }
+        match &second.outcome {
+            Ok(got) => {
+                prop_assert!(got == &b);
+                prop_assert!(s.list(MissionType::Mission) == &b[..], "success claimed but the vehicle holds other items");
+            }
+            Err(MissionError::Timeout { .. } | MissionError::VerifyMismatch { .. } | MissionError::Rejected { .. }) => {}
+            Err(e) => prop_assert!(false, "unexpected {}", e),
+        }
+    }
 }

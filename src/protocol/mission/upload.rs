@@ -15,6 +15,9 @@ const UPLOAD_MAX_WAIT_MS: u64 = 1_000;
 const SPECULATION_WINDOW: u32 = 8;
 /// Times an upload is restarted from MISSION_COUNT after the vehicle cancelled it.
 const MAX_UPLOAD_RESTARTS: u32 = 2;
+/// Read-backs an upload may start (each one is interrupted if the vehicle turns out to be
+/// still receiving).
+const MAX_VERIFY_ATTEMPTS: u32 = 3;
 /// Final-ACK timeouts before an upload is confirmed by reading the list back.
 const FINAL_ACK_TRIES_BEFORE_VERIFY: u32 = 3;
 
@@ -194,7 +197,13 @@ impl Upload {
     fn on_ack(&mut self, r: u8, now_us: u64, stats: &mut TransferStats) -> Vec<Wire> {
         let all_sent = self.all_sent();
         match r {
-            result::ACCEPTED if all_sent => self.outcome = Some(Ok(self.items.clone())),
+            // The vehicle asked for every item: this ACK ends our upload.
+            result::ACCEPTED if self.all_requested() => self.outcome = Some(Ok(self.items.clone())),
+            // Some items were only sent speculatively: the ACK is probably ours, but a stale
+            // ACK of an earlier upload looks the same. Read back before saying success.
+            result::ACCEPTED if all_sent && !self.items.is_empty() => {
+                return self.start_verify(now_us, stats);
+            }
             // A late ACK of an earlier transfer: not ours.
             result::ACCEPTED => stats.ignored += 1,
             result::INVALID_SEQUENCE => stats.spurious_nacks += 1,
@@ -229,6 +238,15 @@ impl Upload {
     }
 
     fn start_verify(&mut self, now_us: u64, stats: &mut TransferStats) -> Vec<Wire> {
+        if stats.verify_attempts >= MAX_VERIFY_ATTEMPTS {
+            self.outcome = Some(Err(MissionError::Timeout {
+                kind: self.ctx.kind,
+                stage: Stage::FinalAck,
+                tries: stats.verify_attempts,
+            }));
+            return Vec::new();
+        }
+        self.retries += 1;
         let mut v = Download::new(
             Ctx::new(
                 self.ctx.kind,
