@@ -1,6 +1,18 @@
-//! Steppe: a ground control station for survey UAVs.
+//! Steppe: a ground control station for survey UAVs — plan, fly, record, replay.
 //!
-//! See README.md for the architecture overview.
+//! One engine, two faces: the desktop app and the headless command line ([`cli`]) both drive
+//! a [`runtime`] backend thread through requests, events and latest-value snapshots.
+//!
+//! - Pure logic, tested without sockets or clocks: [`geo`] (positions, local frames),
+//!   [`protocol`] (MAVLink framing and the mission, command and parameter machines),
+//!   [`vehicle`] (the state of every vehicle heard), [`plan`] (mission items), [`formats`]
+//!   (mission files), [`log`] (the tlog codec and summaries), [`sim`] (the simulated vehicle).
+//! - I/O at the edges: [`link`] (UDP, TCP, serial tasks), [`runtime`] (the engine loop and the
+//!   recorder thread), `sim::server` (the simulator's socket), [`cli`].
+//!
+//! README.md has the full architecture overview.
+
+#![warn(missing_docs)]
 
 pub mod cli;
 pub mod formats;

@@ -328,6 +328,15 @@ fn sim_cli_sends_to_a_listening_ground_station_and_watch_shows_it() {
 
     let s = sim(SimArgs::default());
     let link = format!("udpout:127.0.0.1:{}", s.local_addr().port());
+    // The view must show the GPS fix: start watching once the simulator has it.
+    let end = std::time::Instant::now() + Duration::from_secs(15);
+    while !s.status().vehicles.iter().any(|(_, v)| v.gps_fix_type >= 3) {
+        assert!(
+            std::time::Instant::now() < end,
+            "no GPS fix in the simulator"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let sessions = temp_dir("watch-sessions");
     let dir = sessions.to_str().expect("utf8");
     let out = ok(&[
@@ -375,7 +384,18 @@ fn kill_9_while_recording_leaves_a_readable_log_missing_at_most_a_second() {
         ])
         .spawn()
         .expect("record runs");
-    std::thread::sleep(Duration::from_millis(3_000));
+    // Kill once a good part of the session is on disk (at least 100 records).
+    let end = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let n = std::fs::read(&file)
+            .map(|d| steppe::log::tlog::TlogReader::new(&d).count())
+            .unwrap_or(0);
+        if n >= 100 {
+            break;
+        }
+        assert!(std::time::Instant::now() < end, "only {n} records written");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     child.kill().expect("SIGKILL");
     let killed_at_us = steppe::link::wall_clock_us();
     let _ = child.wait();
@@ -403,4 +423,43 @@ fn kill_9_while_recording_leaves_a_readable_log_missing_at_most_a_second() {
         recs.len().to_string(),
         "pymavlink reads the killed log to the end"
     );
+}
+
+#[test]
+fn example_missions_are_current_and_fly_on_the_simulator() {
+    let home = steppe::sim::SimConfig::copter().home;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("missions");
+    let shipped = |name: &str| {
+        std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("missions/{name}: {e}"))
+    };
+    // The shipped examples are exactly what the demo generates (regenerate them if this fails).
+    assert_eq!(
+        shipped("demo-survey.waypoints"),
+        steppe::formats::wpl::write(&steppe::cli::demo_mission(home, 0.0))
+    );
+    assert_eq!(
+        shipped("demo-fence.waypoints"),
+        steppe::formats::wpl::write(&steppe::cli::demo_fence(home))
+    );
+    assert_eq!(
+        shipped("demo-rally.waypoints"),
+        steppe::formats::wpl::write(&steppe::cli::demo_rally(home))
+    );
+    let s = sim(SimArgs::default());
+    let link = format!("udpout:127.0.0.1:{}", s.local_addr().port());
+    for (file, kind, n) in [
+        ("demo-survey.waypoints", "mission", 20),
+        ("demo-fence.waypoints", "fence", 5),
+        ("demo-rally.waypoints", "rally", 2),
+    ] {
+        let path = dir.join(file);
+        let out = ok(&[
+            "mission",
+            "upload",
+            "--link",
+            &link,
+            path.to_str().expect("utf8"),
+        ]);
+        assert!(out.contains(&format!("upload {kind}: {n} items")), "{out}");
+    }
 }

@@ -344,3 +344,31 @@ fn session_is_recorded_and_reads_back() {
         .count();
     assert!(items_sent >= 5, "{items_sent} MISSION_ITEM_INT recorded");
 }
+
+#[test]
+fn one_system_id_on_two_links_is_reported() {
+    let a = sim(SimArgs::default());
+    let b = sim(SimArgs {
+        seed: 2,
+        ..SimArgs::default()
+    });
+    let mut h = steppe::runtime::start(steppe::runtime::BackendConfig {
+        links: vec![link_to(&a), link_to(&b)],
+        ..Default::default()
+    })
+    .expect("engine");
+    let end = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        assert!(
+            std::time::Instant::now() < end,
+            "no warning about system 1 on two links"
+        );
+        if let Some(Event::Warning(text)) = h.wait_event(Duration::from_millis(100)) {
+            assert!(
+                text.contains("system 1 is heard on two links") && text.contains("SYSID_THISMAV"),
+                "{text}"
+            );
+            break;
+        }
+    }
+}

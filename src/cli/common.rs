@@ -10,6 +10,24 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// Parses a number of seconds: finite, from 0 to a year.
+pub fn seconds(s: &str) -> Result<f64, String> {
+    ranged(s, 0.0, 31_536_000.0, "seconds")
+}
+
+/// Parses a percentage from 0 to 100.
+pub fn percent(s: &str) -> Result<f64, String> {
+    ranged(s, 0.0, 100.0, "a percentage")
+}
+
+/// Parses a finite number within `lo..=hi`.
+pub fn ranged(s: &str, lo: f64, hi: f64, what: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => Ok(v),
+        _ => Err(format!("'{s}' is not {what} from {lo} to {hi}")),
+    }
+}
+
 /// Links and vehicle selection.
 #[derive(Debug, Clone, Args)]
 pub struct LinkArgs {
@@ -21,7 +39,7 @@ pub struct LinkArgs {
     #[arg(long)]
     pub sysid: Option<u8>,
     /// Seconds to wait for the vehicle's heartbeat.
-    #[arg(long, default_value_t = 10.0, value_name = "S")]
+    #[arg(long, default_value_t = 10.0, value_name = "S", value_parser = seconds)]
     pub timeout: f64,
 }
 

@@ -18,7 +18,7 @@ use crate::vehicle::VehicleId;
 use anyhow::{Result, bail};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// A small lawnmower survey east of `home`: takeoff, 4 lines of 150 m, 30 m apart, camera
@@ -56,7 +56,40 @@ pub fn demo_mission(home: LatLon, offset_east_m: f64) -> Vec<MissionItem> {
     items
 }
 
-fn wait_for(h: &mut BackendHandle, n: usize, timeout: Duration) -> Result<Vec<VehicleId>> {
+/// A geofence for the demo area: a return point at home and an inclusion polygon 50 m
+/// around both survey blocks.
+pub fn demo_fence(home: LatLon) -> Vec<MissionItem> {
+    let mut items = vec![MissionItem::nav(cmd::NAV_FENCE_RETURN_POINT, home, 0.0)];
+    let corners = [
+        (-40.0, -40.0),
+        (-40.0, 580.0),
+        (290.0, 580.0),
+        (290.0, -40.0),
+    ];
+    for (north, east) in corners {
+        let p = home.destination(0.0, north).destination(90.0, east);
+        items.push(MissionItem {
+            params: [corners.len() as f32, 0.0, 0.0, 0.0],
+            ..MissionItem::nav(cmd::NAV_FENCE_POLYGON_VERTEX_INCLUSION, p, 0.0)
+        });
+    }
+    items
+}
+
+/// Two rally points for the demo area, 30 m up: one by home, one at the far end.
+pub fn demo_rally(home: LatLon) -> Vec<MissionItem> {
+    [home.destination(0.0, 20.0), home.destination(90.0, 500.0)]
+        .into_iter()
+        .map(|p| MissionItem::nav(cmd::NAV_RALLY_POINT, p, 30.0))
+        .collect()
+}
+
+fn wait_for(
+    h: &mut BackendHandle,
+    n: usize,
+    timeout: Duration,
+    stop: &AtomicBool,
+) -> Result<Vec<VehicleId>> {
     let end = Instant::now() + timeout;
     loop {
         while h.try_event().is_some() {}
@@ -75,6 +108,9 @@ fn wait_for(h: &mut BackendHandle, n: usize, timeout: Duration) -> Result<Vec<Ve
                 "the simulated vehicles did not report positions within {} s",
                 timeout.as_secs()
             );
+        }
+        if stop.load(Ordering::Relaxed) {
+            bail!("interrupted");
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -98,9 +134,9 @@ fn act(h: &mut BackendHandle, target: VehicleId, action: VehicleAction) -> Resul
     }
 }
 
-fn fly_demo(h: &mut BackendHandle) -> Result<()> {
+fn fly_demo(h: &mut BackendHandle, stop: &AtomicBool) -> Result<()> {
     println!("demo: waiting for two simulated copters…");
-    let ids = wait_for(h, 2, Duration::from_secs(20))?;
+    let ids = wait_for(h, 2, Duration::from_secs(20), stop)?;
     for (i, id) in ids.iter().enumerate() {
         let home = h
             .snapshot()
@@ -131,7 +167,7 @@ fn fly_demo(h: &mut BackendHandle) -> Result<()> {
         let mut tries = 0;
         while let Err(e) = act(h, *id, VehicleAction::Arm) {
             tries += 1;
-            if tries > 20 {
+            if tries > 20 || stop.load(Ordering::Relaxed) {
                 return Err(e);
             }
             std::thread::sleep(Duration::from_millis(500));
@@ -173,7 +209,7 @@ pub fn run(demo: bool, record: &super::common::RecordArgs) -> Result<ExitCode> {
         port: sim.local_addr().port(),
     };
     let mut h = connect(&[link], tlog)?;
-    fly_demo(&mut h)?;
+    fly_demo(&mut h, &stop)?;
     watch_loop(&mut h, None, &stop);
     h.shutdown();
     sim.stop();

@@ -12,6 +12,7 @@ mod tlog;
 mod vehicle_cmd;
 mod watch;
 
+pub use demo::{demo_fence, demo_mission, demo_rally};
 pub use sim::{SimArgs, server_config as sim_config};
 
 use clap::{Parser, Subcommand};

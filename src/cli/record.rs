@@ -21,7 +21,7 @@ pub struct RecordArgs {
     #[arg(short = 'o', long = "output")]
     output: PathBuf,
     /// Stop after this many seconds (default: until Ctrl-C).
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = super::common::seconds)]
     duration: Option<f64>,
 }
 

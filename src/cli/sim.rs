@@ -35,25 +35,25 @@ pub struct SimArgs {
     #[arg(long, value_name = "LAT,LON,ALT")]
     pub home: Option<String>,
     /// Run flight time this many times faster than real time.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, value_parser = |s: &str| super::common::ranged(s, 0.01, 1000.0, "a speed-up factor"))]
     pub speedup: f64,
     /// Packet loss in both directions (percent).
-    #[arg(long, default_value_t = 0.0, value_name = "PCT")]
+    #[arg(long, default_value_t = 0.0, value_name = "PCT", value_parser = super::common::percent)]
     pub loss: f64,
     /// Duplicated packets (percent).
-    #[arg(long, default_value_t = 0.0, value_name = "PCT")]
+    #[arg(long, default_value_t = 0.0, value_name = "PCT", value_parser = super::common::percent)]
     pub dup: f64,
     /// Reordered (delayed) packets (percent).
-    #[arg(long, default_value_t = 0.0, value_name = "PCT")]
+    #[arg(long, default_value_t = 0.0, value_name = "PCT", value_parser = super::common::percent)]
     pub reorder: f64,
     /// Random extra delay up to this many milliseconds.
-    #[arg(long, default_value_t = 0.0, value_name = "MS")]
+    #[arg(long, default_value_t = 0.0, value_name = "MS", value_parser = |s: &str| super::common::ranged(s, 0.0, 60_000.0, "milliseconds"))]
     pub jitter: f64,
     /// Bandwidth cap like a radio (e.g. 57600).
     #[arg(long)]
     pub baud: Option<u32>,
     /// Mission requests the vehicle drops (percent).
-    #[arg(long, default_value_t = 0.0, value_name = "PCT")]
+    #[arg(long, default_value_t = 0.0, value_name = "PCT", value_parser = super::common::percent)]
     pub drop_mission_requests: f64,
     /// Send a NACK half way through each upload.
     #[arg(long)]
@@ -71,7 +71,7 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Stop after this many seconds (default: until Ctrl-C).
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = super::common::seconds)]
     pub duration: Option<f64>,
 }
 

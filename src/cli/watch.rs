@@ -23,7 +23,7 @@ pub struct WatchArgs {
     #[arg(long = "link", value_name = "URL", required = true)]
     links: Vec<crate::link::LinkSpec>,
     /// Stop after this many seconds (default: until Ctrl-C).
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = super::common::seconds)]
     duration: Option<f64>,
     #[command(flatten)]
     record: super::common::RecordArgs,

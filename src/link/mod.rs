@@ -72,12 +72,20 @@ pub enum LinkEvent {
     },
 }
 
-/// Wall-clock microseconds since the Unix epoch.
+/// Microseconds since the Unix epoch, from a clock that never steps: the wall clock read
+/// once at the first call, advanced by the monotonic clock. A field laptop's clock jumping
+/// (NTP or GPS time sync mid-flight) then cannot fake or hide a lost vehicle, and tlog times
+/// stay in order.
 pub fn wall_clock_us() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros() as u64)
-        .unwrap_or(0)
+    static BASE: std::sync::OnceLock<(u64, std::time::Instant)> = std::sync::OnceLock::new();
+    let (wall0, mono0) = BASE.get_or_init(|| {
+        let wall = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_micros() as u64)
+            .unwrap_or(0);
+        (wall, std::time::Instant::now())
+    });
+    wall0.saturating_add(mono0.elapsed().as_micros() as u64)
 }
 
 /// Handle of a running link task.

@@ -14,6 +14,7 @@ pub struct SeqTracker {
     pub lost: u64,
     /// Frames repeated (same sequence as the previous one).
     pub duplicates: u64,
+    late_streak: u8,
 }
 
 impl SeqTracker {
@@ -23,12 +24,23 @@ impl SeqTracker {
         if let Some(last) = self.last_seq {
             let gap = seq.wrapping_sub(last);
             match gap {
-                0 => self.duplicates += 1,
-                // A jump backwards (reordering or a sender restart) is not counted as loss.
+                0 => {
+                    self.duplicates += 1;
+                    return;
+                }
                 g if g < 128 => self.lost += u64::from(g - 1),
-                _ => {}
+                // A late (reordered) frame: it was counted as lost when the gap opened. Several
+                // in a row mean the sequence jumped (a long outage or a reboot): follow it.
+                _ => {
+                    self.late_streak += 1;
+                    if self.late_streak < 3 {
+                        self.lost = self.lost.saturating_sub(1);
+                        return;
+                    }
+                }
             }
         }
+        self.late_streak = 0;
         self.last_seq = Some(seq);
     }
 
@@ -92,6 +104,28 @@ impl LinkStats {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_long_outage_resynchronises() {
+        let mut t = SeqTracker::default();
+        for s in [10u8, 11, 150, 151, 152, 153] {
+            t.note(s);
+        }
+        // 150 looked like a late frame twice, then the tracker followed the new numbers.
+        assert_eq!(t.received, 6);
+        assert_eq!(t.lost, 0);
+        t.note(155);
+        assert_eq!(t.lost, 1);
+    }
+
+    #[test]
+    fn reordering_is_not_loss() {
+        let mut t = SeqTracker::default();
+        for s in [10u8, 12, 11, 13, 14] {
+            t.note(s);
+        }
+        assert_eq!((t.received, t.lost), (5, 0));
+    }
 
     #[test]
     fn counts_gaps_wraparound_and_duplicates() {

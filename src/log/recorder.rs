@@ -192,19 +192,17 @@ fn writer(file: File, rx: Receiver<Msg>, status: Arc<Mutex<RecorderStatus>>) {
             }
             last_flush = Instant::now();
             if !failed && last_sync.elapsed() >= SYNC_INTERVAL {
-                let _ = out.get_ref().sync_data();
+                if let Err(e) = out.get_ref().sync_data() {
+                    failed = true;
+                    fail(e, &status);
+                }
                 last_sync = Instant::now();
                 dirty = false;
             }
         }
     }
-    if !failed {
-        match out.flush() {
-            Ok(()) => {
-                let _ = out.get_ref().sync_all();
-            }
-            Err(e) => fail(e, &status),
-        }
+    if !failed && let Err(e) = out.flush().and_then(|()| out.get_ref().sync_all()) {
+        fail(e, &status);
     }
     if let Ok(mut s) = status.lock() {
         s.closed = true;

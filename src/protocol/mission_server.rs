@@ -112,6 +112,18 @@ impl MissionServer {
         self.lists[idx(kind)] = items;
     }
 
+    /// Replaces one stored item (for example the home in item 0). False if `seq` is out of
+    /// range.
+    pub fn replace_item(&mut self, kind: MissionType, seq: u16, item: MissionItem) -> bool {
+        match self.lists[idx(kind)].get_mut(usize::from(seq)) {
+            Some(slot) => {
+                *slot = item;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Changes the failure modes.
     pub fn set_config(&mut self, cfg: MissionServerConfig) {
         self.cfg = cfg;

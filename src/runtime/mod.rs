@@ -200,6 +200,9 @@ pub enum Event {
     },
     /// The recorder started, stopped or failed.
     Recorder(RecorderStatus),
+    /// Something the operator must know that is not an operation's result (e.g. one system
+    /// id heard on two links: two aircraft sharing a SYSID_THISMAV, or one on two radios).
+    Warning(String),
 }
 
 /// One link in a snapshot.

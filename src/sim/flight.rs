@@ -172,16 +172,21 @@ impl FlightModel {
     pub fn mission_items(&self) -> Vec<MissionItem> {
         let mut items = self.mission.items().to_vec();
         if let Some(first) = items.first_mut() {
-            let mut h = MissionItem {
-                frame: frame::GLOBAL,
-                command: cmd::NAV_WAYPOINT,
-                z: self.home_alt_amsl_m as f32,
-                ..MissionItem::default()
-            };
-            h.set_position(self.home);
-            *first = h;
+            *first = self.home_item();
         }
         items
+    }
+
+    /// The home position as ArduPilot reports it in mission item 0 (frame GLOBAL, AMSL).
+    pub fn home_item(&self) -> MissionItem {
+        let mut h = MissionItem {
+            frame: frame::GLOBAL,
+            command: cmd::NAV_WAYPOINT,
+            z: self.home_alt_amsl_m as f32,
+            ..MissionItem::default()
+        };
+        h.set_position(self.home);
+        h
     }
 
     // ----- small helpers shared by the flight_* files -----

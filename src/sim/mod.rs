@@ -48,5 +48,6 @@ mod mission_exec_tests;
 
 pub mod faults;
 pub mod node;
+mod node_commands;
 pub mod server;
 pub mod telemetry;

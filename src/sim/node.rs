@@ -12,9 +12,7 @@ use super::events::{SimEvent, SimRefusal};
 use super::flight::FlightModel;
 use super::telemetry as tm;
 use crate::geo::LatLon;
-use crate::plan::mission_item::cmd;
 use crate::plan::{MissionItem, MissionType};
-use crate::protocol::command::result as mav_result;
 use crate::protocol::dialect::{self as d, MavMessage};
 use crate::protocol::frame::{Frame, Sender, Version};
 use crate::protocol::mission::Address;
@@ -61,19 +59,19 @@ pub struct NodeConfig {
 
 /// One simulated vehicle speaking MAVLink 2.
 pub struct SimNode {
-    me: Address,
-    airframe: Airframe,
-    flight: FlightModel,
-    missions: MissionServer,
-    params: ParamServer,
-    tx: Sender,
+    pub(super) me: Address,
+    pub(super) airframe: Airframe,
+    pub(super) flight: FlightModel,
+    pub(super) missions: MissionServer,
+    pub(super) params: ParamServer,
+    pub(super) tx: Sender,
     /// Per group: rate (Hz, 0 = off) and next due time (µs, real).
     groups: Vec<(Group, f64, u64)>,
-    next_heartbeat_us: u64,
-    boot_us: Option<u64>,
-    text_id: u16,
-    out: Vec<Frame>,
-    last_current: Option<u16>,
+    pub(super) next_heartbeat_us: u64,
+    pub(super) boot_us: Option<u64>,
+    pub(super) text_id: u16,
+    pub(super) out: Vec<Frame>,
+    pub(super) last_current: Option<u16>,
 }
 
 impl SimNode {
@@ -128,19 +126,19 @@ impl SimNode {
         std::mem::take(&mut self.out)
     }
 
-    fn send(&mut self, m: &MavMessage) {
+    pub(super) fn send(&mut self, m: &MavMessage) {
         let f = self.tx.encode(m, Version::V2);
         self.out.push(f);
     }
 
-    fn send_wire(&mut self, w: &Wire) {
+    pub(super) fn send_wire(&mut self, w: &Wire) {
         let (id, payload) = w.encode();
         if let Ok(f) = self.tx.encode_raw(id, &payload, Version::V2) {
             self.out.push(f);
         }
     }
 
-    fn text(&mut self, severity: u8, text: &str) {
+    pub(super) fn text(&mut self, severity: u8, text: &str) {
         self.text_id = self.text_id.wrapping_add(1).max(1);
         for m in tm::statustext(severity, text, self.text_id) {
             self.send(&m);
@@ -210,7 +208,7 @@ impl SimNode {
 
     /// A refusal ArduPilot would announce has already queued its STATUSTEXT in the flight
     /// model (sent on the next step); others are silent, like ArduPilot.
-    fn announce(&mut self, _r: &SimRefusal) {}
+    pub(super) fn announce(&mut self, _r: &SimRefusal) {}
 
     fn on_wire(&mut self, from: Address, w: &Wire, now_us: u64) {
         match w {
@@ -226,7 +224,7 @@ impl SimNode {
                     p[6],
                     now_us,
                 );
-                self.ack(from, *command, r);
+                self.ack(from, *command, r, now_us);
             }
             Wire::CommandInt {
                 command,
@@ -238,7 +236,7 @@ impl SimNode {
             } => {
                 let (lat, lon) = (f64::from(*x) * 1e-7, f64::from(*y) * 1e-7);
                 let r = self.command(*command, *params, lat, lon, *z, now_us);
-                self.ack(from, *command, r);
+                self.ack(from, *command, r, now_us);
             }
             Wire::MissionSetCurrent { seq, .. } => match self.flight.set_current_item(*seq) {
                 Ok(()) => {
@@ -262,25 +260,20 @@ impl SimNode {
                 mission_type: 0, ..
             }
             | Wire::MissionRequest {
-                mission_type: 0, ..
+                mission_type: 0,
+                seq: 0,
+                ..
             } => {
                 // ArduPilot reports the current home as item 0.
-                if !self.missions.list(MissionType::Mission).is_empty() {
-                    let mut items = self.missions.list(MissionType::Mission).to_vec();
-                    if let (Some(first), Some(home)) =
-                        (items.first_mut(), self.flight.mission_items().first())
-                    {
-                        *first = *home;
-                    }
-                    self.missions.set_list(MissionType::Mission, items);
-                }
+                let home = self.flight.home_item();
+                self.missions.replace_item(MissionType::Mission, 0, home);
                 self.mission_wire(from, w, now_us);
             }
             _ => self.mission_wire(from, w, now_us),
         }
     }
 
-    fn mission_wire(&mut self, from: Address, w: &Wire, now_us: u64) {
+    pub(super) fn mission_wire(&mut self, from: Address, w: &Wire, now_us: u64) {
         let out = self.missions.handle(from, w, now_us);
         for r in &out.replies {
             self.send_wire(r);
@@ -288,156 +281,6 @@ impl SimNode {
         if out.changed == Some(MissionType::Mission) {
             let items: Vec<MissionItem> = self.missions.list(MissionType::Mission).to_vec();
             self.flight.set_mission(items);
-        }
-    }
-
-    fn param_changed(&mut self, name: &str) {
-        let v = self.params.get(name).unwrap_or(0.0);
-        let r = match (name, self.airframe) {
-            ("WPNAV_SPEED", Airframe::Copter) => self.flight.change_speed(v / 100.0),
-            ("AIRSPEED_CRUISE", Airframe::Plane) => self.flight.change_speed(v),
-            _ => Ok(()),
-        };
-        if let Err(r) = r {
-            self.announce(&r);
-        }
-    }
-
-    fn ack(&mut self, to: Address, command: u16, r: Result<(), SimRefusal>) {
-        // ArduPilot sends its explanation (e.g. "PreArm: GPS 1: Bad fix") before the ACK.
-        let now = self.boot_us.unwrap_or(0);
-        for e in self.flight.take_events() {
-            self.on_event(e, now);
-        }
-        let result = match &r {
-            Ok(()) => mav_result::ACCEPTED,
-            Err(e) => {
-                self.announce(e);
-                e.result.mav_result()
-            }
-        };
-        self.send_wire(&Wire::CommandAck {
-            command,
-            result,
-            progress: 0,
-            target_system: to.sysid,
-            target_component: to.compid,
-        });
-    }
-
-    fn command(
-        &mut self,
-        command: u16,
-        p: [f32; 4],
-        lat: f64,
-        lon: f64,
-        z: f32,
-        now_us: u64,
-    ) -> Result<(), SimRefusal> {
-        use super::events::Refusal;
-        let unsupported = || {
-            Err(SimRefusal::silent(
-                Refusal::Unsupported,
-                "unsupported command",
-            ))
-        };
-        match command {
-            cmd::COMPONENT_ARM_DISARM => {
-                if p[0] == 1.0 {
-                    self.flight.arm()
-                } else {
-                    self.flight.disarm(p[1] == 21_196.0)
-                }
-            }
-            cmd::DO_SET_MODE => self.flight.set_mode(if p[1].is_finite() && p[1] >= 0.0 {
-                p[1] as u32
-            } else {
-                u32::MAX
-            }),
-            cmd::NAV_TAKEOFF => self.flight.takeoff(f64::from(z)),
-            cmd::NAV_RETURN_TO_LAUNCH => self.flight.set_mode(match self.airframe {
-                Airframe::Copter => super::modes::copter_mode::RTL,
-                Airframe::Plane => super::modes::plane_mode::RTL,
-            }),
-            cmd::NAV_LAND if self.airframe == Airframe::Copter => {
-                self.flight.set_mode(super::modes::copter_mode::LAND)
-            }
-            cmd::DO_LAND_START => {
-                let seq = self
-                    .flight
-                    .mission_items()
-                    .iter()
-                    .position(|i| i.command == cmd::DO_LAND_START);
-                match seq {
-                    Some(s) => self
-                        .flight
-                        .set_current_item(s as u16)
-                        .and_then(|_| self.flight.set_mode(super::modes::plane_mode::AUTO)),
-                    None => Err(SimRefusal::announced(
-                        Refusal::Failed,
-                        super::events::severity::WARNING,
-                        "No landing sequence found",
-                    )),
-                }
-            }
-            cmd::MISSION_START => self.flight.start_mission(),
-            cmd::DO_PAUSE_CONTINUE => {
-                if p[0] == 0.0 {
-                    self.flight.pause()
-                } else {
-                    self.flight.resume()
-                }
-            }
-            cmd::DO_SET_MISSION_CURRENT => {
-                self.flight
-                    .set_current_item(if p[0].is_finite() && p[0] >= 0.0 {
-                        p[0] as u16
-                    } else {
-                        u16::MAX
-                    })
-            }
-            cmd::DO_REPOSITION => {
-                // Bit 0 of param2: switch to GUIDED first (ArduCopter only flies there in GUIDED).
-                if p[1] as u32 & 1 == 1
-                    && self.airframe == Airframe::Copter
-                    && self.flight.state().custom_mode != super::modes::copter_mode::GUIDED
-                {
-                    self.flight.set_mode(super::modes::copter_mode::GUIDED)?;
-                }
-                self.flight.goto(LatLon::new(lat, lon), f64::from(z))
-            }
-            cmd::DO_CHANGE_SPEED => self.flight.change_speed_kind(
-                if p[0].is_finite() { p[0] as u8 } else { 1 },
-                f64::from(p[1]),
-            ),
-            cmd::DO_SET_HOME => {
-                if p[0] == 1.0 {
-                    self.flight.set_home_to_current()
-                } else {
-                    self.flight
-                        .try_set_home(LatLon::new(lat, lon), f64::from(z))
-                }
-            }
-            cmd::SET_MESSAGE_INTERVAL => Ok(()),
-            cmd::REQUEST_MESSAGE | 520 => {
-                let what = if command == 520 { 148.0 } else { p[0] };
-                match what as u32 {
-                    148 => {
-                        let m = tm::autopilot_version(self.me.sysid);
-                        self.send(&m);
-                        Ok(())
-                    }
-                    242 => match tm::home_position(self.flight.state(), now_us) {
-                        Some(m) => {
-                            self.send(&m);
-                            Ok(())
-                        }
-                        None => Err(SimRefusal::silent(Refusal::Failed, "no home yet")),
-                    },
-                    _ => unsupported(),
-                }
-            }
-            _ => unsupported(),
         }
     }
 
@@ -497,7 +340,7 @@ impl SimNode {
         }
     }
 
-    fn on_event(&mut self, e: SimEvent, now_us: u64) {
+    pub(super) fn on_event(&mut self, e: SimEvent, now_us: u64) {
         match e {
             SimEvent::ItemReached(seq) => {
                 self.send(&MavMessage::MISSION_ITEM_REACHED(

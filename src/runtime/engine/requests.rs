@@ -1,0 +1,211 @@
+//! Requests from the caller: links, actions, commands, mission and parameter transfers,
+//! recording.
+
+use super::*;
+
+impl Engine {
+    pub(super) fn vehicle(&self, id: VehicleId) -> Result<&VehicleState, OpError> {
+        self.fleet.get(id).ok_or(OpError::UnknownVehicle(id))
+    }
+
+    pub(super) fn start_op(&mut self, op: Op) {
+        let now = self.mono_us();
+        match self.ops.start(op, now) {
+            Ok(out) => self.send_wires(out),
+            Err(ev) => self.emit(*ev),
+        }
+        for ev in self.ops.take_events() {
+            self.emit(ev);
+        }
+    }
+
+    pub(super) fn on_request(&mut self, r: Request) {
+        let gcs = self.cfg.gcs;
+        match r {
+            Request::AddLink(spec) => {
+                self.add_link(spec);
+            }
+            Request::RemoveLink(id) => {
+                if let Some(l) = self.links.remove(&id) {
+                    let spec = l.handle.spec.clone();
+                    l.handle.close();
+                    self.routes.retain(|_, link| *link != id);
+                    self.emit(Event::Link {
+                        link: id,
+                        spec,
+                        state: LinkState::Closed,
+                    });
+                }
+            }
+            Request::Action { id, target, action } => {
+                let cmd = self
+                    .vehicle(target)
+                    .and_then(|v| plan_action(&action, v).map_err(OpError::from));
+                match cmd {
+                    Ok(c) => self.start_op(Op::Command {
+                        id,
+                        tx: CommandTransaction::new(c, gcs, addr(target), command_timing()),
+                    }),
+                    Err(e) => self.fail(id, &e, Kind::Command),
+                }
+            }
+            Request::Command {
+                id,
+                target,
+                command,
+            } => match self.vehicle(target) {
+                Ok(_) => self.start_op(Op::Command {
+                    id,
+                    tx: CommandTransaction::new(command, gcs, addr(target), command_timing()),
+                }),
+                Err(e) => self.fail(id, &e, Kind::Command),
+            },
+            Request::Mission { id, target, op } => {
+                match self.vehicle(target).map(|v| (v.autopilot, v.home)) {
+                    Ok((autopilot, home)) => {
+                        let px4 = autopilot == Autopilot::Px4;
+                        let v = addr(target);
+                        let timing = Timing::default();
+                        // ArduPilot answers item requests independently: pipeline them.
+                        let window = if autopilot == Autopilot::ArduPilot {
+                            8
+                        } else {
+                            1
+                        };
+                        let (tx, prepend) = match op {
+                            MissionOp::Upload(kind, items) => {
+                                let first = items
+                                    .first()
+                                    .copied()
+                                    .filter(|_| px4 && kind == MissionType::Mission);
+                                let items = if px4 {
+                                    for_px4_upload(kind, items)
+                                } else {
+                                    items
+                                };
+                                (
+                                    MissionTransfer::upload(kind, items, gcs, v, timing)
+                                        .with_window(window),
+                                    first,
+                                )
+                            }
+                            MissionOp::Download(kind) => {
+                                let home_item =
+                                    (px4 && kind == MissionType::Mission).then(|| home_item(home));
+                                (
+                                    MissionTransfer::download(kind, gcs, v, timing)
+                                        .with_window(window),
+                                    home_item,
+                                )
+                            }
+                            MissionOp::Clear(kind) => {
+                                (MissionTransfer::clear(kind, gcs, v, timing), None)
+                            }
+                        };
+                        self.start_op(Op::Mission {
+                            id,
+                            tx,
+                            prepend,
+                            last: (usize::MAX, 0),
+                        });
+                    }
+                    Err(e) => self.fail(id, &e, Kind::Mission),
+                }
+            }
+            Request::ParamDownload { id, target } => match self.vehicle(target).map(encoding) {
+                Ok(enc) => {
+                    self.param_requests.insert(id, target);
+                    let tx = ParamDownload::new(addr(target), enc, Timing::default());
+                    self.start_op(Op::ParamDownload {
+                        id,
+                        tx,
+                        last: (usize::MAX, 0),
+                    });
+                }
+                Err(e) => self.fail(id, &e, Kind::Params),
+            },
+            Request::ParamSet {
+                id,
+                target,
+                name,
+                value,
+            } => match self.vehicle(target).map(encoding) {
+                Ok(enc) => {
+                    let known_type = self
+                        .params
+                        .get(&target)
+                        .and_then(|t| t.get(&name))
+                        .map(|p| p.param_type);
+                    match ParamSetter::new(
+                        addr(target),
+                        enc,
+                        &name,
+                        value,
+                        known_type,
+                        Timing::default(),
+                    ) {
+                        Ok(tx) => {
+                            self.param_sets.insert(id, (target, name.clone()));
+                            self.start_op(Op::ParamSet { id, name, tx });
+                        }
+                        Err(e) => self.fail(id, &OpError::Param(e), Kind::ParamSet),
+                    }
+                }
+                Err(e) => self.fail(id, &e, Kind::ParamSet),
+            },
+            Request::StartRecording(path) => self.start_recording(&path),
+            Request::StopRecording => {
+                if let Some(r) = self.recorder.take() {
+                    let st = r.stop();
+                    self.emit(Event::Recorder(st));
+                }
+            }
+            Request::Shutdown => {}
+        }
+    }
+
+    pub(super) fn fail(&mut self, id: crate::runtime::RequestId, e: &OpError, kind: Kind) {
+        let e = e.clone();
+        self.emit(match kind {
+            Kind::Command => Event::CommandDone { id, result: Err(e) },
+            Kind::Mission => Event::MissionDone { id, result: Err(e) },
+            Kind::Params => Event::ParamsDone { id, result: Err(e) },
+            Kind::ParamSet => Event::ParamSetDone { id, result: Err(e) },
+        });
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(super) enum Kind {
+    Command,
+    Mission,
+    Params,
+    ParamSet,
+}
+
+pub(super) fn addr(id: VehicleId) -> Address {
+    Address::new(id.sysid, id.compid)
+}
+
+pub(super) fn encoding(v: &VehicleState) -> ParamEncoding {
+    if v.autopilot == Autopilot::Px4 {
+        ParamEncoding::Bytewise
+    } else {
+        ParamEncoding::CCast
+    }
+}
+
+/// A home item for a PX4 mission download (PX4 does not store one).
+pub(super) fn home_item(home: Option<crate::vehicle::Home>) -> MissionItem {
+    let mut it = MissionItem {
+        frame: mframe::GLOBAL,
+        command: cmd::NAV_WAYPOINT,
+        current: true,
+        ..MissionItem::default()
+    };
+    if let Some(h) = home {
+        it.set_position(h.lat_lon);
+        it.z = h.alt_amsl_m as f32;
+    }
+    it
+}
