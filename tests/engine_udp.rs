@@ -372,3 +372,44 @@ fn one_system_id_on_two_links_is_reported() {
         }
     }
 }
+
+#[test]
+fn survey_mission_triggers_the_camera_every_20_m() {
+    // The whole chain: mission upload, arm, AUTO, DO_SET_CAM_TRIGG_DIST in the simulator,
+    // CAMERA_FEEDBACK over UDP, camera events in the vehicle model.
+    let s = sim(SimArgs {
+        speedup: 20.0,
+        ..SimArgs::default()
+    });
+    let mut h = engine(&s, None);
+    let id = vehicles(&mut h, 1)[0];
+    let home = h.snapshot().vehicles[0].position.lat_lon.expect("position");
+    let mission = steppe::cli::demo_mission(home, 0.0);
+    transfer(&mut h, id, MissionOp::Upload(MissionType::Mission, mission)).expect("upload");
+    act(&mut h, id, VehicleAction::SetMode("GUIDED".into())).expect("guided");
+    wait_until(&mut h, Duration::from_secs(10), "GPS fix", |v| {
+        v[0].gps.as_ref().is_some_and(|g| g.fix_type >= 3)
+    });
+    act(&mut h, id, VehicleAction::Arm).expect("arm");
+    act(&mut h, id, VehicleAction::StartMission).expect("start");
+    // 4 lines of 150 m with a photo every 20 m (and one at each line start): 8 per line.
+    wait_until(&mut h, Duration::from_secs(120), "32 photos", |v| {
+        v[0].camera.total() >= 32
+    });
+    let events: Vec<_> = h.snapshot().vehicles[0].camera.recent().cloned().collect();
+    let per_line: Vec<Vec<LatLon>> = events
+        .chunk_by(|a, b| match (a.lat_lon, b.lat_lon) {
+            (Some(p), Some(q)) => p.distance_m(q) < 25.0,
+            _ => false,
+        })
+        .map(|run| run.iter().filter_map(|e| e.lat_lon).collect())
+        .collect();
+    assert_eq!(per_line.len(), 4, "photos come in 4 lines");
+    for line in &per_line {
+        assert_eq!(line.len(), 8, "8 photos per 150 m line");
+        for w in line.windows(2) {
+            let d = w[0].distance_m(w[1]);
+            assert!((d - 20.0).abs() < 1.5, "photo spacing {d:.2} m");
+        }
+    }
+}

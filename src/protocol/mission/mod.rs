@@ -344,9 +344,18 @@ impl MissionTransfer {
     pub fn with_window(mut self, window: u16) -> Self {
         let w = window.max(1);
         match &mut self.op {
-            Op::Upload(u) => *u = Upload::new(u.ctx.clone(), std::mem::take(u.items_mut()), w),
+            Op::Upload(u) => u.verify_window = w,
             Op::Download(d) => *d = Download::new(d.ctx.clone(), w),
             Op::Clear(_) => {}
+        }
+        self
+    }
+
+    /// Declares item 0 of the list to be the vehicle's home, which the vehicle replaces with its
+    /// own (ArduPilot missions): a read-back confirming an upload does not compare it.
+    pub fn with_home_item(mut self, home_item: bool) -> Self {
+        if let Op::Upload(u) = &mut self.op {
+            u.home_item = home_item;
         }
         self
     }

@@ -490,3 +490,45 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn read_back_ignores_the_home_the_vehicle_substitutes() {
+    // A vehicle that replaces item 0 with its own home, and loses every final ACK.
+    let mut s = server();
+    let src = items(30, MissionType::Mission);
+    let mut t = MissionTransfer::upload(
+        MissionType::Mission,
+        src.clone(),
+        GCS,
+        VEH,
+        Timing::default(),
+    )
+    .with_home_item(true);
+    let mut now = 0;
+    let mut out = t.start(now);
+    for _ in 0..10_000 {
+        if t.is_done() {
+            break;
+        }
+        let mut next = Vec::new();
+        for m in out.drain(..) {
+            for r in s.handle(GCS, &m, now).replies {
+                let mut home = src[0];
+                home.z += 123.0;
+                s.replace_item(MissionType::Mission, 0, home);
+                if matches!(r, Wire::MissionAck { result: 0, .. }) && !t.verifying() {
+                    continue; // the final ACK is lost
+                }
+                next.extend(t.handle(VEH, &r, now));
+            }
+        }
+        out = next;
+        if out.is_empty() {
+            now = t.deadline_us().unwrap_or(now).max(now);
+            out = t.poll(now);
+            out.extend(s.poll(now));
+        }
+    }
+    assert!(t.stats().verified_by_readback);
+    assert_eq!(t.outcome().map(|r| r.as_ref().map(Vec::len)), Some(Ok(30)));
+}

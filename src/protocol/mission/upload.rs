@@ -35,7 +35,9 @@ pub(super) struct Upload {
     highest_offered: Option<u16>,
     /// A lost final ACK being settled by reading the list back.
     pub(super) verify: Option<Box<Download>>,
-    verify_window: u16,
+    pub(super) verify_window: u16,
+    /// Item 0 is the vehicle's home, which it replaces with its own (ArduPilot missions).
+    pub(super) home_item: bool,
     pub(super) outcome: Option<Result<Vec<MissionItem>, MissionError>>,
 }
 
@@ -53,6 +55,7 @@ impl Upload {
             highest_offered: None,
             verify: None,
             verify_window,
+            home_item: false,
             outcome,
         }
     }
@@ -280,7 +283,11 @@ impl Upload {
                     .items
                     .iter()
                     .zip(got.iter())
-                    .position(|(a, b)| !a.same_on_wire(b))
+                    .enumerate()
+                    // ArduPilot reports its current home as item 0, whatever was uploaded.
+                    .skip(usize::from(self.home_item))
+                    .find(|(_, (a, b))| !a.same_on_wire(b))
+                    .map(|(i, _)| i)
                     .or((got.len() != self.items.len()).then(|| got.len().min(self.items.len())));
                 match first {
                     None => Ok(self.items.clone()),
@@ -344,11 +351,5 @@ impl Upload {
             Some(h) if usize::from(h) + 1 >= self.items.len() => Stage::FinalAck,
             Some(h) => Stage::NextRequest { after: h },
         }
-    }
-}
-
-impl Upload {
-    pub(super) fn items_mut(&mut self) -> &mut Vec<MissionItem> {
-        &mut self.items
     }
 }

@@ -85,7 +85,8 @@ impl Engine {
                                 };
                                 (
                                     MissionTransfer::upload(kind, items, gcs, v, timing)
-                                        .with_window(window),
+                                        .with_window(window)
+                                        .with_home_item(!px4 && kind == MissionType::Mission),
                                     first,
                                 )
                             }
