@@ -4,7 +4,9 @@
 
 pub mod area;
 pub mod document;
+pub mod geometry;
 pub mod mission_item;
+pub mod survey;
 
 pub use area::Area;
 pub use document::MissionDocument;

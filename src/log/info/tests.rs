@@ -273,8 +273,10 @@ fn flight_figures_match_the_pymavlink_reference() {
         let v = &info.vehicles[0];
         let armed = v.armed_us as f64 / 1e6;
         assert!((armed - armed_s).abs() < 0.002, "{file}: armed {armed}");
+        // The reference summed spherical (haversine) steps; Steppe measures on the WGS84
+        // ellipsoid, which differs by up to 0.6 % with latitude and direction.
         assert!(
-            (v.distance_m - dist_m).abs() < 0.01,
+            (v.distance_m - dist_m).abs() <= 0.006 * dist_m + 0.01,
             "{file}: distance {}",
             v.distance_m
         );
