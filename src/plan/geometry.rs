@@ -157,6 +157,8 @@ fn orient(a: P2, b: P2, c: P2) -> f64 {
 }
 
 /// True when the open segments ab and cd cross properly (touching endpoints do not count).
+/// Points within about 10 µm per 100 m of a line count as on it, so coordinates that went
+/// through a geographic round trip still touch the edges they started on.
 pub fn segments_cross(a: P2, b: P2, c: P2, d: P2) -> bool {
     let (o1, o2, o3, o4) = (
         orient(a, b, c),
@@ -164,7 +166,7 @@ pub fn segments_cross(a: P2, b: P2, c: P2, d: P2) -> bool {
         orient(c, d, a),
         orient(c, d, b),
     );
-    let eps = 1e-9;
+    let eps = 1e-7 * (a.dist(b) * c.dist(d)).max(1e-12);
     ((o1 > eps && o2 < -eps) || (o1 < -eps && o2 > eps))
         && ((o3 > eps && o4 < -eps) || (o3 < -eps && o4 > eps))
 }
@@ -178,6 +180,12 @@ pub fn segment_hits_ring(a: P2, b: P2, ring: &[P2]) -> bool {
     // No proper crossing: the segment is either entirely inside or outside (or along edges).
     let mid = a.lerp(b, 0.5);
     point_in_ring(mid, ring) && !on_ring(mid, ring)
+}
+
+/// True when `p` lies within `tol` metres of an edge of `ring`.
+pub fn near_ring(p: P2, ring: &[P2], tol: f64) -> bool {
+    let n = ring.len();
+    (0..n).any(|i| dist_to_segment(p, ring[i], ring[(i + 1) % n]) <= tol)
 }
 
 /// Even-odd point-in-polygon for one ring.
@@ -194,8 +202,7 @@ pub fn point_in_ring(p: P2, ring: &[P2]) -> bool {
 }
 
 fn on_ring(p: P2, ring: &[P2]) -> bool {
-    let n = ring.len();
-    (0..n).any(|i| dist_to_segment(p, ring[i], ring[(i + 1) % n]) < 1e-6)
+    near_ring(p, ring, 1e-5)
 }
 
 /// Signed area of a ring (positive when counter-clockwise).

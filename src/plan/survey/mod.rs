@@ -476,6 +476,50 @@ pub fn generate(area: &Area, params: &SurveyParams) -> Result<Survey, SurveyErro
         }
         passes_all.push((passes, tf, cross));
     }
+    // Flight order as camera-on segments in geographic coordinates.
+    let mut ordered = Vec::new();
+    for (passes, tf, cross) in &passes_all {
+        for pass in passes {
+            ordered.push(Transect {
+                start: frame.to_latlon(tf.to_enu(pass.start())),
+                end: frame.to_latlon(tf.to_enu(pass.end())),
+                crosshatch: *cross,
+                patch: pass.seg.patch,
+            });
+        }
+    }
+    let mut resolved = params.clone();
+    resolved.angle = Angle::Deg(angle_deg);
+    let home = frame.to_latlon(home_enu);
+    resolved.home = Some(home);
+    let survey = build_path(area, &resolved, angle_deg, home, ordered);
+    let photos: u64 = survey
+        .transects
+        .iter()
+        .map(|t| u64::from(t.photos(params.trigger_distance_m)))
+        .sum();
+    if photos as usize > 100 * MAX_TRANSECTS {
+        return Err(SurveyError::TooLarge {
+            what: "photos",
+            count: photos as usize,
+            limit: 100 * MAX_TRANSECTS,
+        });
+    }
+    Ok(survey)
+}
+
+/// Builds the flight path that flies `transects` in order from and back to `home`: turnaround
+/// overshoots where they stay clear of exclusion zones, detours around the zones, photo stops
+/// for hover-and-capture. Used by [`generate`] and to cut a survey into parts or resume it.
+pub fn build_path(
+    area: &Area,
+    params: &SurveyParams,
+    angle_deg: f64,
+    home: LatLon,
+    transects: Vec<Transect>,
+) -> Survey {
+    let frame = area.local_frame();
+    let (_, holes) = area.to_local(&frame);
     let router = Router::new(
         &holes
             .iter()
@@ -483,12 +527,15 @@ pub fn generate(area: &Area, params: &SurveyParams) -> Result<Survey, SurveyErro
             .collect::<Vec<_>>(),
         params.detour_margin_m,
     );
-    let enu_p2 = |e: Enu| P2::new(e.east_m, e.north_m);
+    let to_p2 = |l: LatLon| {
+        let e = frame.to_enu(l);
+        P2::new(e.east_m, e.north_m)
+    };
     let to_ll = |p: P2| frame.to_latlon(Enu::new(p.x, p.y));
     let mut path: Vec<PathPoint> = Vec::new();
-    let mut transects = Vec::new();
     let (mut detours, mut blocked) = (0, 0);
-    let mut cursor = enu_p2(home_enu);
+    let home_p = to_p2(home);
+    let mut cursor = home_p;
     let push_leg =
         |path: &mut Vec<PathPoint>, from: P2, to: P2, detours: &mut usize, blocked: &mut usize| {
             match router.detour(from, to) {
@@ -504,102 +551,69 @@ pub fn generate(area: &Area, params: &SurveyParams) -> Result<Survey, SurveyErro
                 None => *blocked += 1,
             }
         };
-    for (passes, tf, cross) in &passes_all {
-        for pass in passes {
-            let idx = transects.len();
-            let (s, e) = (
-                enu_p2(tf.to_enu(pass.start())),
-                enu_p2(tf.to_enu(pass.end())),
-            );
-            let dir = P2::new(e.x - s.x, e.y - s.y);
-            let len = dir.x.hypot(dir.y).max(1e-9);
-            let unit = P2::new(dir.x / len, dir.y / len);
-            let over_in = P2::new(
-                s.x - unit.x * params.turnaround_m,
-                s.y - unit.y * params.turnaround_m,
-            );
-            let over_out = P2::new(
-                e.x + unit.x * params.turnaround_m,
-                e.y + unit.y * params.turnaround_m,
-            );
-            let use_in = params.turnaround_m > 0.0 && router.clear(over_in, s);
-            let use_out = params.turnaround_m > 0.0 && router.clear(e, over_out);
-            let approach = if use_in { over_in } else { s };
-            push_leg(&mut path, cursor, approach, &mut detours, &mut blocked);
-            if use_in {
-                path.push(PathPoint {
-                    pos: to_ll(over_in),
-                    kind: PointKind::Turnaround,
-                    transect: Some(idx),
-                });
-            }
+    for (idx, t) in transects.iter().enumerate() {
+        let (s, e) = (to_p2(t.start), to_p2(t.end));
+        let dir = P2::new(e.x - s.x, e.y - s.y);
+        let len = dir.x.hypot(dir.y).max(1e-9);
+        let unit = P2::new(dir.x / len, dir.y / len);
+        let over_in = P2::new(
+            s.x - unit.x * params.turnaround_m,
+            s.y - unit.y * params.turnaround_m,
+        );
+        let over_out = P2::new(
+            e.x + unit.x * params.turnaround_m,
+            e.y + unit.y * params.turnaround_m,
+        );
+        let use_in = params.turnaround_m > 0.0 && router.clear(over_in, s);
+        let use_out = params.turnaround_m > 0.0 && router.clear(e, over_out);
+        let approach = if use_in { over_in } else { s };
+        push_leg(&mut path, cursor, approach, &mut detours, &mut blocked);
+        if use_in {
             path.push(PathPoint {
-                pos: to_ll(s),
-                kind: PointKind::TransectStart,
+                pos: to_ll(over_in),
+                kind: PointKind::Turnaround,
                 transect: Some(idx),
             });
-            if params.camera == CameraMode::HoverAndCapture {
-                let shots = (len / params.trigger_distance_m).floor() as usize;
-                for k in 1..=shots {
-                    let d = k as f64 * params.trigger_distance_m;
-                    if d < len - 1e-6 {
-                        path.push(PathPoint {
-                            pos: to_ll(s.lerp(e, d / len)),
-                            kind: PointKind::Photo,
-                            transect: Some(idx),
-                        });
-                    }
+        }
+        path.push(PathPoint {
+            pos: t.start,
+            kind: PointKind::TransectStart,
+            transect: Some(idx),
+        });
+        if params.camera == CameraMode::HoverAndCapture {
+            let shots = (len / params.trigger_distance_m).floor() as usize;
+            for k in 1..=shots {
+                let d = k as f64 * params.trigger_distance_m;
+                if d < len - 1e-6 {
+                    path.push(PathPoint {
+                        pos: to_ll(s.lerp(e, d / len)),
+                        kind: PointKind::Photo,
+                        transect: Some(idx),
+                    });
                 }
             }
+        }
+        path.push(PathPoint {
+            pos: t.end,
+            kind: PointKind::TransectEnd,
+            transect: Some(idx),
+        });
+        cursor = e;
+        if use_out {
             path.push(PathPoint {
-                pos: to_ll(e),
-                kind: PointKind::TransectEnd,
+                pos: to_ll(over_out),
+                kind: PointKind::Turnaround,
                 transect: Some(idx),
             });
-            cursor = e;
-            if use_out {
-                path.push(PathPoint {
-                    pos: to_ll(over_out),
-                    kind: PointKind::Turnaround,
-                    transect: Some(idx),
-                });
-                cursor = over_out;
-            }
-            transects.push(Transect {
-                start: to_ll(s),
-                end: to_ll(e),
-                crosshatch: *cross,
-                patch: pass.seg.patch,
-            });
+            cursor = over_out;
         }
     }
     // The way home must not cross a zone either.
-    let mut home_leg = Vec::new();
-    push_leg(
-        &mut home_leg,
-        cursor,
-        enu_p2(home_enu),
-        &mut detours,
-        &mut blocked,
-    );
-    path.extend(home_leg);
-    let photos: u64 = transects
-        .iter()
-        .map(|t| u64::from(t.photos(params.trigger_distance_m)))
-        .sum();
-    if photos as usize > 100 * MAX_TRANSECTS {
-        return Err(SurveyError::TooLarge {
-            what: "photos",
-            count: photos as usize,
-            limit: 100 * MAX_TRANSECTS,
-        });
-    }
-    let mut resolved = params.clone();
-    resolved.angle = Angle::Deg(angle_deg);
-    let home = frame.to_latlon(home_enu);
-    resolved.home = Some(home);
-    Ok(Survey {
-        params: resolved,
+    push_leg(&mut path, cursor, home_p, &mut detours, &mut blocked);
+    let mut params = params.clone();
+    params.home = Some(home);
+    Survey {
+        params,
         angle_deg,
         home,
         transects,
@@ -607,7 +621,7 @@ pub fn generate(area: &Area, params: &SurveyParams) -> Result<Survey, SurveyErro
         detours,
         blocked,
         terrain_alts_amsl_m: None,
-    })
+    }
 }
 
 /// The entry corner in the transect frame.
