@@ -432,7 +432,7 @@ pub fn generate(area: &Area, params: &SurveyParams) -> Result<Survey, SurveyErro
         vec![(angle_deg, false)]
     };
     // Home and entry point (in ENU).
-    let (outer, holes) = area.to_local(&frame);
+    let (outer, _) = area.to_local(&frame);
     let tf0 = TransectFrame::new(angle_deg);
     let (shape0, segs0) = transects_at(area, &frame, angle_deg, params.line_spacing_m);
     if segs0.is_empty() {
