@@ -71,24 +71,36 @@ fn photo(firmware: Firmware) -> MissionItem {
 
 /// The mission items that fly `s` (without the home item).
 pub fn mission_items(s: &Survey) -> Vec<MissionItem> {
+    mission_items_with_transects(s)
+        .into_iter()
+        .map(|(it, _)| it)
+        .collect()
+}
+
+/// The mission items with, for each, the transect it belongs to (its camera, start, end and
+/// photo items; turnarounds count for their transect).
+pub fn mission_items_with_transects(s: &Survey) -> Vec<(MissionItem, Option<usize>)> {
     let p = &s.params;
     let alt = Alt::of(s);
     let transit = p.transit_alt_m.unwrap_or(p.alt_m);
-    let mut out = Vec::with_capacity(s.path.len() * 2 + 8);
+    let mut out: Vec<(MissionItem, Option<usize>)> = Vec::with_capacity(s.path.len() * 2 + 8);
     let mut takeoff = MissionItem::nav(cmd::NAV_TAKEOFF, s.home, transit as f32);
     takeoff.frame = frame::GLOBAL_RELATIVE_ALT;
     if p.vehicle == VehicleKind::Plane {
         takeoff.params[0] = 15.0; // minimum pitch
     }
-    out.push(takeoff);
+    out.push((takeoff, None));
     let speed_type = if p.vehicle == VehicleKind::Plane {
         0.0
     } else {
         1.0
     };
-    out.push(MissionItem::action(
-        cmd::DO_CHANGE_SPEED,
-        [speed_type, p.speed_mps as f32, -1.0, 0.0],
+    out.push((
+        MissionItem::action(
+            cmd::DO_CHANGE_SPEED,
+            [speed_type, p.speed_mps as f32, -1.0, 0.0],
+        ),
+        None,
     ));
     let alt_of = |i: usize| match &s.terrain_alts_amsl_m {
         Some(v) => v.get(i).copied().unwrap_or(p.home_alt_amsl_m + p.alt_m) - alt.offset_m,
@@ -108,10 +120,14 @@ pub fn mission_items(s: &Survey) -> Vec<MissionItem> {
         // Arrive over the area at the transit altitude, then descend.
         let mut w = MissionItem::nav(cmd::NAV_WAYPOINT, first.pos, transit as f32);
         w.frame = frame::GLOBAL_RELATIVE_ALT;
-        out.push(w);
+        out.push((w, None));
     }
     for (i, pt) in s.path.iter().enumerate() {
-        let PathPoint { pos, kind, .. } = *pt;
+        let PathPoint {
+            pos,
+            kind,
+            transect,
+        } = *pt;
         let hold = p.camera == CameraMode::HoverAndCapture
             && matches!(
                 kind,
@@ -121,21 +137,20 @@ pub fn mission_items(s: &Survey) -> Vec<MissionItem> {
         if hold {
             w.params[0] = HOVER_HOLD_S;
         }
-        out.push(w);
+        out.push((w, transect));
+        let mut tag = |it: MissionItem| out.push((it, transect));
         match (p.camera, kind) {
             (
                 CameraMode::HoverAndCapture,
                 PointKind::TransectStart | PointKind::Photo | PointKind::TransectEnd,
-            ) => out.push(photo(p.firmware)),
-            (CameraMode::Transects, PointKind::TransectStart) => {
-                out.push(cam(p.trigger_distance_m))
-            }
-            (CameraMode::Transects, PointKind::TransectEnd) => out.push(cam(0.0)),
+            ) => tag(photo(p.firmware)),
+            (CameraMode::Transects, PointKind::TransectStart) => tag(cam(p.trigger_distance_m)),
+            (CameraMode::Transects, PointKind::TransectEnd) => tag(cam(0.0)),
             (CameraMode::ThroughTurns, PointKind::TransectStart) if Some(i) == first_transect => {
-                out.push(cam(p.trigger_distance_m))
+                tag(cam(p.trigger_distance_m))
             }
             (CameraMode::ThroughTurns, PointKind::TransectEnd) if Some(i) == last_transect => {
-                out.push(cam(0.0))
+                tag(cam(0.0))
             }
             _ => {}
         }
@@ -145,16 +160,19 @@ pub fn mission_items(s: &Survey) -> Vec<MissionItem> {
     {
         let mut w = MissionItem::nav(cmd::NAV_WAYPOINT, last.pos, transit as f32);
         w.frame = frame::GLOBAL_RELATIVE_ALT;
-        out.push(w);
+        out.push((w, None));
     }
-    out.push(match p.end {
-        EndAction::Rtl => MissionItem::action(cmd::NAV_RETURN_TO_LAUNCH, [0.0; 4]),
-        EndAction::Land => {
-            let mut l = MissionItem::nav(cmd::NAV_LAND, LatLon::default(), 0.0);
-            l.x = 0;
-            l.y = 0;
-            l
-        }
-    });
+    out.push((
+        match p.end {
+            EndAction::Rtl => MissionItem::action(cmd::NAV_RETURN_TO_LAUNCH, [0.0; 4]),
+            EndAction::Land => {
+                let mut l = MissionItem::nav(cmd::NAV_LAND, LatLon::default(), 0.0);
+                l.x = 0;
+                l.y = 0;
+                l
+            }
+        },
+        None,
+    ));
     out
 }

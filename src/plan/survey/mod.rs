@@ -17,7 +17,7 @@ mod route;
 mod stats;
 mod transects;
 
-pub use items::mission_items;
+pub use items::{mission_items, mission_items_with_transects};
 pub use order::{Pass, cells, lane_order};
 pub use route::Router;
 pub use stats::{SurveyStats, TimeModel, survey_stats};
