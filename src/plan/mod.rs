@@ -6,6 +6,7 @@ pub mod area;
 pub mod document;
 pub mod geometry;
 pub mod mission_item;
+pub mod resume;
 pub mod split;
 pub mod survey;
 
