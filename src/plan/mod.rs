@@ -3,9 +3,15 @@
 //! in, no clocks.
 
 pub mod area;
+pub mod camera;
+pub mod camera_capture;
 pub mod document;
 pub mod mission_item;
 
 pub use area::Area;
+pub use camera::{
+    AltOrGsd, Camera, CameraError, Capture, CaptureGeometry, ImageGround, IntervalWarning,
+    Orientation,
+};
 pub use document::MissionDocument;
 pub use mission_item::{MissionItem, MissionType};
