@@ -40,6 +40,9 @@ use serde::Serialize;
 pub use crate::plan::camera_capture::{
     AltOrGsd, Capture, CaptureGeometry, IntervalWarning, MANUAL_CAMERA_NAME,
 };
+pub use crate::plan::camera_db::{
+    all_cameras, builtin_cameras, closest_names, find_camera, lookup_camera,
+};
 
 /// How the image is turned relative to the flight direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

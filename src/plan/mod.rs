@@ -5,13 +5,14 @@
 pub mod area;
 pub mod camera;
 pub mod camera_capture;
+pub mod camera_db;
 pub mod document;
 pub mod mission_item;
 
 pub use area::Area;
 pub use camera::{
     AltOrGsd, Camera, CameraError, Capture, CaptureGeometry, ImageGround, IntervalWarning,
-    Orientation,
+    Orientation, all_cameras, builtin_cameras, find_camera, lookup_camera,
 };
 pub use document::MissionDocument;
 pub use mission_item::{MissionItem, MissionType};
