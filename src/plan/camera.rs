@@ -43,6 +43,7 @@ pub use crate::plan::camera_capture::{
 pub use crate::plan::camera_db::{
     all_cameras, builtin_cameras, closest_names, find_camera, lookup_camera,
 };
+pub use crate::plan::camera_user::parse_user_cameras;
 
 /// How the image is turned relative to the flight direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

@@ -6,13 +6,14 @@ pub mod area;
 pub mod camera;
 pub mod camera_capture;
 pub mod camera_db;
+pub mod camera_user;
 pub mod document;
 pub mod mission_item;
 
 pub use area::Area;
 pub use camera::{
     AltOrGsd, Camera, CameraError, Capture, CaptureGeometry, ImageGround, IntervalWarning,
-    Orientation, all_cameras, builtin_cameras, find_camera, lookup_camera,
+    Orientation, all_cameras, builtin_cameras, find_camera, lookup_camera, parse_user_cameras,
 };
 pub use document::MissionDocument;
 pub use mission_item::{MissionItem, MissionType};
