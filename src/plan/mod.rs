@@ -3,6 +3,10 @@
 //! in, no clocks.
 
 pub mod area;
+pub mod camera;
+pub mod camera_capture;
+pub mod camera_db;
+pub mod camera_user;
 pub mod document;
 pub mod geometry;
 pub mod mission_item;
@@ -11,5 +15,9 @@ pub mod split;
 pub mod survey;
 
 pub use area::Area;
+pub use camera::{
+    AltOrGsd, Camera, CameraError, Capture, CaptureGeometry, ImageGround, IntervalWarning,
+    Orientation, all_cameras, builtin_cameras, find_camera, lookup_camera, parse_user_cameras,
+};
 pub use document::MissionDocument;
 pub use mission_item::{MissionItem, MissionType};
