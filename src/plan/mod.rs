@@ -5,6 +5,7 @@
 pub mod area;
 pub mod document;
 pub mod mission_item;
+pub mod terrain;
 
 pub use area::Area;
 pub use document::MissionDocument;
