@@ -48,14 +48,14 @@ pub(crate) fn parse_geotiff(name: &str, bytes: &[u8]) -> Result<Grid, TerrainErr
 
     let (width, height) = dec.dimensions().map_err(tiff_err)?;
     let (w, h) = (u64::from(width), u64::from(height));
-    if w == 0 || h == 0 || w > MAX_SIDE_CELLS || h > MAX_SIDE_CELLS || w * h > MAX_CELLS {
-        return Err(TerrainError::TooLarge {
+    if w == 0 || h == 0 {
+        return Err(TerrainError::Tiff {
             file: name.to_string(),
-            width: w,
-            height: h,
-            max_side: MAX_SIDE_CELLS,
-            max_cells: MAX_CELLS,
+            detail: format!("expected at least 1x1 cells, found {w}x{h}"),
         });
+    }
+    if w > MAX_SIDE_CELLS || h > MAX_SIDE_CELLS || w * h > MAX_CELLS {
+        return Err(too_large(name, w, h));
     }
     check_sample_type(&mut dec, name)?;
     let keys = geo_keys(&mut dec, name)?;

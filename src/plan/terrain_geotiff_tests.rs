@@ -356,6 +356,8 @@ fn other_rasters_and_sizes_are_refused_before_decoding() {
         );
     }
     // A claimed size within limits but data missing: an error, not a panic or garbage.
+    let err = load_err(&claiming_size(0, 5));
+    assert!(matches!(err, TerrainError::Tiff { .. }), "{err}");
     let err = load_err(&claiming_size(300, 200));
     assert!(matches!(err, TerrainError::Tiff { .. }), "{err}");
 }
