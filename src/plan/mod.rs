@@ -13,6 +13,7 @@ pub mod mission_item;
 pub mod resume;
 pub mod split;
 pub mod survey;
+pub mod terrain;
 
 pub use area::Area;
 pub use camera::{
