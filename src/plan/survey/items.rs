@@ -27,12 +27,12 @@ struct Alt {
 
 impl Alt {
     fn of(s: &Survey) -> Alt {
-        match (s.terrain_alts_amsl_m.is_some(), s.params.altitude) {
-            (true, _) | (false, AltitudeMode::Amsl) => Alt {
+        match s.params.altitude {
+            AltitudeMode::Amsl => Alt {
                 frame: frame::GLOBAL,
                 offset_m: s.params.home_alt_amsl_m,
             },
-            (false, AltitudeMode::Relative) => Alt {
+            AltitudeMode::Relative => Alt {
                 frame: frame::GLOBAL_RELATIVE_ALT,
                 offset_m: 0.0,
             },
@@ -103,7 +103,7 @@ pub fn mission_items_with_transects(s: &Survey) -> Vec<(MissionItem, Option<usiz
         None,
     ));
     let alt_of = |i: usize| match &s.terrain_alts_amsl_m {
-        Some(v) => v.get(i).copied().unwrap_or(p.home_alt_amsl_m + p.alt_m) - alt.offset_m,
+        Some(v) => v.get(i).copied().unwrap_or(p.home_alt_amsl_m + p.alt_m) - p.home_alt_amsl_m,
         None => p.alt_m,
     };
     let first_transect = s
@@ -114,8 +114,9 @@ pub fn mission_items_with_transects(s: &Survey) -> Vec<(MissionItem, Option<usiz
         .path
         .iter()
         .rposition(|x| x.kind == PointKind::TransectEnd);
+    let terrain = s.terrain_alts_amsl_m.is_some();
     if let Some(first) = s.path.first()
-        && (transit - p.alt_m).abs() > 0.01
+        && (terrain || (transit - p.alt_m).abs() > 0.01)
     {
         // Arrive over the area at the transit altitude, then descend.
         let mut w = MissionItem::nav(cmd::NAV_WAYPOINT, first.pos, transit as f32);
@@ -156,7 +157,7 @@ pub fn mission_items_with_transects(s: &Survey) -> Vec<(MissionItem, Option<usiz
         }
     }
     if let Some(last) = s.path.last()
-        && (transit - p.alt_m).abs() > 0.01
+        && (terrain || (transit - p.alt_m).abs() > 0.01)
     {
         let mut w = MissionItem::nav(cmd::NAV_WAYPOINT, last.pos, transit as f32);
         w.frame = frame::GLOBAL_RELATIVE_ALT;

@@ -15,12 +15,14 @@ mod items;
 mod order;
 mod route;
 mod stats;
+mod terrain_follow;
 mod transects;
 
 pub use items::{mission_items, mission_items_with_transects};
 pub use order::{Pass, cells, lane_order};
 pub use route::Router;
 pub use stats::{SurveyStats, TimeModel, survey_stats};
+pub use terrain_follow::{TerrainFollowError, TerrainParams, TerrainReport, follow_terrain};
 pub use transects::{MIN_SEGMENT_M, Segment};
 
 use crate::geo::{Enu, LatLon, LocalFrame};
@@ -194,6 +196,8 @@ pub enum PointKind {
     Detour,
     /// Photo position (hover and capture).
     Photo,
+    /// Added to follow the terrain.
+    Terrain,
 }
 
 /// A point of the flight path.
@@ -650,3 +654,6 @@ fn entry_point(shape: &Shape, p: &SurveyParams, frame: &LocalFrame, tf: &Transec
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod terrain_tests;
