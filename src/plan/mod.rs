@@ -10,10 +10,12 @@ pub mod camera_user;
 pub mod document;
 pub mod geometry;
 pub mod mission_item;
+pub mod mission_stats;
 pub mod resume;
 pub mod split;
 pub mod survey;
 pub mod terrain;
+pub mod validate;
 
 pub use area::Area;
 pub use camera::{
