@@ -14,6 +14,7 @@ pub mod mission_stats;
 pub mod resume;
 pub mod split;
 pub mod survey;
+pub mod survey_doc;
 pub mod terrain;
 pub mod validate;
 
