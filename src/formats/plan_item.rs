@@ -145,7 +145,7 @@ fn to_f32(v: f64, path: &str) -> JResult<f32> {
         return Err(pj::JsonIssue {
             path: path.to_owned(),
             expected: "a value that fits a 32-bit float".to_owned(),
-            found: v.to_string(),
+            found: pj::describe(&pj::f64_value(v)),
         });
     }
     Ok(v as f32)
@@ -165,7 +165,7 @@ fn wire_xy(
     let bad = |expected: &str| pj::JsonIssue {
         path: path.to_owned(),
         expected: expected.to_owned(),
-        found: v.to_string(),
+        found: pj::describe(&pj::f64_value(v)),
     };
     if frame::is_global(item_frame) {
         let max = if is_lat { 90.0 } else { 180.0 };
