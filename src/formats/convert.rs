@@ -42,3 +42,50 @@ pub fn fence_to_wpl(doc: &MissionDocument) -> String {
 pub fn rally_to_wpl(doc: &MissionDocument) -> String {
     wpl::write(&RallyPoint::to_items(&doc.rally))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::wpl::parse;
+    use crate::test_support::sample;
+
+    fn wpl(name: &str) -> WplFile {
+        let p = sample(&format!("missions/wpl/{name}"));
+        let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    fn same(a: &[crate::plan::MissionItem], b: &[crate::plan::MissionItem]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_on_wire(y))
+    }
+
+    #[test]
+    fn mission_wpl_round_trips_through_a_document() {
+        for name in ["ardupilot_CMAC-grid.txt", "cuav_Dalby-mission-Porter-north-takeoff.txt"] {
+            let f = wpl(name);
+            let doc = document_from_wpl(&f).expect("mission");
+            assert_eq!(doc.mission.len() + 1, f.items.len(), "{name}");
+            assert!(doc.planned_home.is_some(), "{name}: row 0 is home");
+            let back = parse(&mission_to_wpl(&doc)).expect("reads back");
+            // Row 0 comes back from the planned home: position and altitude, frame GLOBAL.
+            assert!(same(&back.items[1..], &f.items[1..]), "{name}");
+            assert_eq!((back.items[0].x, back.items[0].y), (f.items[0].x, f.items[0].y));
+        }
+    }
+
+    #[test]
+    fn fence_and_rally_wpl_round_trip() {
+        for name in ["pymavlink_fence-110.txt", "ardupilot_Dalby-OBC2016-fence_latlon.txt"] {
+            let f = wpl(name);
+            let doc = document_from_wpl(&f).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(!doc.fence.polygons.is_empty(), "{name}");
+            let back = document_from_wpl(&parse(&fence_to_wpl(&doc)).expect("reads")).expect("fence");
+            assert_eq!(back.fence, doc.fence, "{name}");
+        }
+        let f = wpl("pymavlink_rally-110.txt");
+        let doc = document_from_wpl(&f).expect("rally");
+        assert_eq!(doc.rally.len(), 2);
+        let back = document_from_wpl(&parse(&rally_to_wpl(&doc)).expect("reads")).expect("rally");
+        assert_eq!(back.rally, doc.rally);
+    }
+}
