@@ -61,7 +61,10 @@ mod tests {
 
     #[test]
     fn mission_wpl_round_trips_through_a_document() {
-        for name in ["ardupilot_CMAC-grid.txt", "cuav_Dalby-mission-Porter-north-takeoff.txt"] {
+        for name in [
+            "ardupilot_CMAC-grid.txt",
+            "cuav_Dalby-mission-Porter-north-takeoff.txt",
+        ] {
             let f = wpl(name);
             let doc = document_from_wpl(&f).expect("mission");
             assert_eq!(doc.mission.len() + 1, f.items.len(), "{name}");
@@ -69,17 +72,24 @@ mod tests {
             let back = parse(&mission_to_wpl(&doc)).expect("reads back");
             // Row 0 comes back from the planned home: position and altitude, frame GLOBAL.
             assert!(same(&back.items[1..], &f.items[1..]), "{name}");
-            assert_eq!((back.items[0].x, back.items[0].y), (f.items[0].x, f.items[0].y));
+            assert_eq!(
+                (back.items[0].x, back.items[0].y),
+                (f.items[0].x, f.items[0].y)
+            );
         }
     }
 
     #[test]
     fn fence_and_rally_wpl_round_trip() {
-        for name in ["pymavlink_fence-110.txt", "ardupilot_Dalby-OBC2016-fence_latlon.txt"] {
+        for name in [
+            "pymavlink_fence-110.txt",
+            "ardupilot_Dalby-OBC2016-fence_latlon.txt",
+        ] {
             let f = wpl(name);
             let doc = document_from_wpl(&f).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert!(!doc.fence.polygons.is_empty(), "{name}");
-            let back = document_from_wpl(&parse(&fence_to_wpl(&doc)).expect("reads")).expect("fence");
+            let back =
+                document_from_wpl(&parse(&fence_to_wpl(&doc)).expect("reads")).expect("fence");
             assert_eq!(back.fence, doc.fence, "{name}");
         }
         let f = wpl("pymavlink_rally-110.txt");

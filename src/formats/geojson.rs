@@ -81,7 +81,16 @@ pub(crate) fn read_geojson_value(v: &Value) -> Result<Vec<Area>, BoundaryError> 
             None => counts.push((t.clone(), 1)),
         }
     }
-    let what: Vec<String> = counts.iter().map(|(t, n)| format!("{n} {t}")).collect();
+    let what: Vec<String> = counts
+        .iter()
+        .map(|(t, n)| {
+            if *n == 1 {
+                format!("1 {t}")
+            } else {
+                format!("{n} {t}s")
+            }
+        })
+        .collect();
     Err(BoundaryError::NoPolygon {
         found: if what.is_empty() {
             "the GeoJSON has no geometry at all".to_owned()
@@ -124,7 +133,7 @@ fn visit(v: &Value, path: &str, found: &mut Found) -> Result<(), BoundaryError> 
         "Feature" => match obj.get("geometry") {
             None | Some(Value::Null) => found
                 .others
-                .push(("Feature without geometry".to_owned(), path.to_owned())),
+                .push(("empty Feature".to_owned(), path.to_owned())),
             Some(g) => visit(g, &pj::key_path(path, "geometry"), found)?,
         },
         "Polygon" => {

@@ -107,7 +107,15 @@ fn scan(text: &str) -> Result<Scan, BoundaryError> {
     let mut seen_root = false;
     let mut first_event = true;
     loop {
+        // Where the next event starts: trimmed whitespace is skipped so lines point at tags.
         let start = reader.buffer_position();
+        let skipped = usize::try_from(start)
+            .ok()
+            .and_then(|i| text.as_bytes().get(i..))
+            .map_or(0, |rest| {
+                rest.iter().take_while(|b| b.is_ascii_whitespace()).count()
+            });
+        let start = start + skipped as u64;
         let event = reader
             .read_event()
             .map_err(|e| xml_error(text, reader.error_position(), e.to_string()))?;
