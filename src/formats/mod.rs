@@ -23,6 +23,8 @@ mod geojson_tests;
 #[cfg(test)]
 mod kml_tests;
 #[cfg(test)]
+mod plan_props;
+#[cfg(test)]
 mod plan_samples;
 #[cfg(test)]
 mod plan_tests;
