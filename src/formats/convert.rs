@@ -6,7 +6,7 @@
 //! - Fence: [`Fence::to_items`] / [`Fence::from_items`] (no home row).
 //! - Rally: [`RallyPoint::to_items`] / [`RallyPoint::from_items`] (no home row).
 //!
-//! The WPL text itself is read and written by [`wpl`](super::wpl).
+//! The WPL text itself is read and written by [`wpl`] (`parse`, `write`).
 
 use crate::formats::wpl::{self, WplFile};
 use crate::plan::document::{DocumentError, Fence, MissionDocument, RallyPoint};

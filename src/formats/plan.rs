@@ -9,7 +9,7 @@
 //! - Envelope: `fileType` "Plan", `version` 1 (the only .plan version; anything else is an
 //!   error naming the version found). The pre-.plan `.mission` JSON (mission file version 2,
 //!   items with a `coordinate` key) loads too; version 1 `.mission` files are refused by name.
-//! - `mission` (version 2): `SimpleItem`s become [`MissionItem`]s in wire form (frame and
+//! - `mission` (version 2): `SimpleItem`s become [`MissionItem`](crate::plan::MissionItem)s in wire form (frame and
 //!   command numbers kept raw, `null` parameters are NaN, parameters 5/6 NaN become
 //!   `i32::MAX` as in the WPL reader). `DO_JUMP` targets are stored as `doJumpId`s in the file
 //!   and become sequence numbers (index + 1, home being 0), as QGroundControl does.
@@ -19,9 +19,9 @@
 //!   `vehicleType` (MAV_TYPE 2 copter, 1 plane, others kept by number), `cruiseSpeed`,
 //!   `hoverSpeed`, `plannedHomePosition` (`[0, 0, alt]` means unknown).
 //! - Complex items: a `survey` (version 4/5) is expanded from its stored
-//!   `TransectStyleComplexItem.Items` and recorded as a [`SurveyRecord`]. Any other complex
+//!   `TransectStyleComplexItem.Items` and recorded as a [`SurveyRecord`](crate::plan::document::SurveyRecord). Any other complex
 //!   item that stores generated items (a `CorridorScan`) is expanded the same way — those
-//!   items are what the vehicle must fly — and recorded as [`ComplexKind::Other`] with a note
+//!   items are what the vehicle must fly — and recorded as [`ComplexKind::Other`](crate::plan::document::ComplexKind::Other) with a note
 //!   that its settings are not kept. Complex items without stored items (`StructureScan`,
 //!   landing patterns, surveys of version 2/3) are recorded with `item_count` 0 and a note
 //!   "… not expanded".

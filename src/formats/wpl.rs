@@ -27,7 +27,7 @@
 //! - The mission type is inferred: all items fence commands (5000-5004) gives
 //!   [`MissionType::Fence`], all rally points (5100) gives [`MissionType::Rally`], anything else
 //!   (including missions with embedded fence vertices) is a [`MissionType::Mission`].
-//! - [`write`] puts `current` 1 on row 0 of a mission (the home row) and 0 elsewhere, latitude
+//! - [`write()`] puts `current` 1 on row 0 of a mission (the home row) and 0 elsewhere, latitude
 //!   and longitude with 8 decimals, and every other number in the shortest form that reads back
 //!   to the same `f32`, never in exponent notation (pymavlink, QGC and Mission Planner all read
 //!   that).
