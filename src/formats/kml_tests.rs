@@ -448,3 +448,28 @@ fn written_kml_is_valid_against_the_ogc_schema() {
     assert!(xmllint(&schema, &file).is_some_and(|o| !o.status.success()));
     let _ = std::fs::remove_dir_all(schema.parent().unwrap_or(&schema));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    /// Damaged KML and GeoJSON give an error or areas, never a panic.
+    #[test]
+    fn damaged_kml_and_geojson_never_panic(
+        edits in proptest::collection::vec((any::<usize>(), "[0-9<>/,. a-zA-Z\\[\\]{}\":&;-]{0,3}"), 1..6),
+    ) {
+        let geo = crate::formats::geojson::write_geojson(&[Area::new(vec![
+            LatLon::new(42.0, 74.0), LatLon::new(42.0, 74.1), LatLon::new(42.1, 74.1)])]);
+        for original in [GOOGLE_EARTH.to_owned(), MISSION_PLANNER.to_owned(), geo] {
+            let mut text = original;
+            for (at, s) in &edits {
+                let i = at % (text.len() + 1);
+                let end = (i + s.len()).min(text.len());
+                if text.is_char_boundary(i) && text.is_char_boundary(end) {
+                    text.replace_range(i..end, s);
+                }
+            }
+            let _ = read_kml(&text);
+            let _ = crate::formats::geojson::read_geojson(&text);
+            let _ = crate::formats::boundary::read_boundary(text.as_bytes(), "x");
+        }
+    }
+}

@@ -277,3 +277,40 @@ proptest! {
         prop_assert_eq!(strip(&back), strip(&doc));
     }
 }
+
+/// Sample texts to damage.
+fn sample_texts() -> Vec<String> {
+    let dir = crate::test_support::sample("missions/plan");
+    let mut v: Vec<String> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    /// Damaged files give an error or a document, never a panic.
+    #[test]
+    fn damaged_plans_never_panic(
+        pick in any::<usize>(),
+        edits in proptest::collection::vec((any::<usize>(), "[0-9a-z\\[\\]{}\",:. -]{0,3}"), 1..6),
+    ) {
+        let texts = sample_texts();
+        prop_assume!(!texts.is_empty());
+        let mut text = texts[pick % texts.len()].clone();
+        for (at, s) in edits {
+            let mut i = at % (text.len() + 1);
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            let end = (i + s.len()).min(text.len());
+            let end = (end..=text.len()).find(|e| text.is_char_boundary(*e)).unwrap_or(text.len());
+            text.replace_range(i..end, &s);
+        }
+        let _ = read_plan(&text);
+    }
+}
