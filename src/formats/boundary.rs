@@ -254,7 +254,7 @@ pub fn plan_boundary(doc: &MissionDocument) -> Result<Vec<Area>, BoundaryError> 
 }
 
 /// Inclusion polygons as areas, each with the exclusion polygons inside it as holes.
-pub fn fence_boundary(fence: &Fence) -> Result<Vec<Area>, String> {
+pub(crate) fn fence_boundary(fence: &Fence) -> Result<Vec<Area>, String> {
     let exclusions: Vec<&Ring> = fence
         .polygons
         .iter()

@@ -51,6 +51,7 @@ use crate::plan::document::{
 };
 use serde_json::{Map, Value};
 
+pub use crate::formats::plan_survey::{MANUAL_CAMERA, QGC_MANUAL_CAMERA};
 pub use crate::formats::plan_write::write_plan;
 
 /// Why a .plan (or legacy .mission) file could not be read.
