@@ -6,8 +6,11 @@
 //! The first line is `QGC WPL 110`; then one row per item:
 //! `INDEX CURRENT FRAME COMMAND P1 P2 P3 P4 P5/X/LAT P6/Y/LON P7/Z/ALT AUTOCONTINUE`.
 //! Writers separate columns with tabs (QGroundControl's reader needs tabs); this reader accepts
-//! any whitespace, LF or CRLF, blank lines, a UTF-8 byte-order mark and MAVProxy's `#` comment
-//! lines (comments are not kept). Numbers always use a dot as decimal separator, whatever the
+//! any whitespace, commas (`0,1,0,16,...`, as spreadsheets export the rows; spaces around the
+//! commas and one trailing comma allowed), LF or CRLF, blank lines, a UTF-8 byte-order mark and
+//! MAVProxy's `#` comment lines (comments are not kept). A row is comma separated when it
+//! splits into 12 columns at its commas; otherwise it is split at whitespace, so a decimal
+//! comma (`1,5`) in a whitespace-separated row is still reported as such. Numbers always use a dot as decimal separator, whatever the
 //! locale.
 //!
 //! # Conventions
@@ -24,7 +27,7 @@
 //! - The mission type is inferred: all items fence commands (5000-5004) gives
 //!   [`MissionType::Fence`], all rally points (5100) gives [`MissionType::Rally`], anything else
 //!   (including missions with embedded fence vertices) is a [`MissionType::Mission`].
-//! - [`write`] puts `current` 1 on row 0 of a mission (the home row) and 0 elsewhere, latitude
+//! - [`write()`] puts `current` 1 on row 0 of a mission (the home row) and 0 elsewhere, latitude
 //!   and longitude with 8 decimals, and every other number in the shortest form that reads back
 //!   to the same `f32`, never in exponent notation (pymavlink, QGC and Mission Planner all read
 //!   that).
@@ -230,8 +233,25 @@ fn shorten(s: &str) -> String {
     }
 }
 
+/// The columns of a row: comma separated when splitting at commas gives 12 columns (a trailing
+/// comma allowed), else whitespace separated (so `1,5` in a whitespace row stays one column
+/// and is reported as a decimal comma).
+fn columns(row: &str) -> Vec<&str> {
+    if row.contains(',') {
+        let mut cols: Vec<&str> = row.split(',').map(str::trim).collect();
+        if cols.len() == 13 && cols.last() == Some(&"") {
+            cols.pop();
+        }
+        let spaced = row.split_whitespace().count();
+        if cols.len() == 12 || spaced == 1 {
+            return cols;
+        }
+    }
+    row.split_whitespace().collect()
+}
+
 fn parse_row(line: usize, row: &str, expected_index: usize) -> Result<MissionItem, WplError> {
-    let cols: Vec<&str> = row.split_whitespace().collect();
+    let cols = columns(row);
     let Ok(
         [
             index,

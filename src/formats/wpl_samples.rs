@@ -150,7 +150,7 @@ fn write_then_parse_is_lossless_for_every_sample() {
 
 /// Runs a pymavlink script with file arguments. Fails (does not skip) when python3 or
 /// pymavlink is missing: CI installs pymavlink.
-fn pymavlink(script: &str, args: &[&Path]) -> String {
+pub(super) fn pymavlink(script: &str, args: &[&Path]) -> String {
     let out = Command::new("python3")
         .arg("-c")
         .arg(script)
@@ -166,7 +166,7 @@ fn pymavlink(script: &str, args: &[&Path]) -> String {
 }
 
 /// Prints, per loaded item: frame command current autocontinue p1 p2 p3 p4 x y z (repr).
-const DUMP_WP: &str = r#"
+pub(super) const DUMP_WP: &str = r#"
 import sys
 from pymavlink import mavwp
 for path in sys.argv[1:]:
@@ -179,7 +179,7 @@ for path in sys.argv[1:]:
               *[repr(float(v)) for v in (p.param1, p.param2, p.param3, p.param4, p.x, p.y, p.z)])
 "#;
 
-fn check_against_dump(ours: &[MissionItem], dump: &mut std::str::Lines<'_>, what: &str) {
+pub(super) fn check_against_dump(ours: &[MissionItem], dump: &mut std::str::Lines<'_>, what: &str) {
     let head = dump.next().unwrap_or_default();
     assert_eq!(
         head,

@@ -205,3 +205,42 @@ proptest! {
         prop_assert!(!text.contains(['e', 'E']), "exponent in {}", text);
     }
 }
+
+#[test]
+fn comma_separated_rows() {
+    let f = parse(
+        "QGC WPL 110\r\n0,1,0,16,0,0,0,0,-35.362938,149.165085,584.409973,1\r\n\
+         1, 0, 3, 22, 15, 0, 0, nan, -35.36, 149.16, 20, 1\r\n\
+         2\t0\t3\t16\t0\t0\t0\t0\t-35.35\t149.17\t30\t1\r\n\
+         3,0,3,16,0,0,0,0,-35.34,149.18,40,1,\n",
+    )
+    .expect("parses");
+    assert_eq!(f.items.len(), 4);
+    assert_eq!((f.items[0].x, f.items[0].y), (-353_629_380, 1_491_650_850));
+    assert!(f.items[0].current);
+    assert_eq!((f.items[1].command, f.items[1].params[0]), (22, 15.0));
+    assert!(f.items[1].params[3].is_nan());
+    assert_eq!((f.items[3].z, f.items[3].autocontinue), (40.0, true));
+    // A decimal comma in a comma-separated row gives 13 columns, and says so.
+    let e = row("0,0,3,16,0,0,0,0,1,5,2,3,1").unwrap_err();
+    assert_eq!(e, WplError::ColumnCount { line: 2, found: 13 });
+    // In a whitespace row, a decimal comma is still reported as such.
+    let e = row("0 0 3 16 0 0 0 0 1,5 2 3 1").unwrap_err();
+    assert!(e.to_string().contains("found '1,5'"), "{e}");
+    let e = row("0,0,3,16,0,0,0,0,x,2,3,1").unwrap_err();
+    assert!(e.to_string().contains("column P5/X/LAT"), "{e}");
+}
+
+proptest! {
+    #[test]
+    fn comma_rows_read_like_tab_rows(items in proptest::collection::vec(arb_item(), 0..10)) {
+        let tabs = write(&items);
+        let commas = tabs.replace('\t', ",");
+        let a = parse(&tabs).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let b = parse(&commas).map_err(|e| TestCaseError::fail(format!("{e}\n{commas}")))?;
+        prop_assert_eq!(a.items.len(), b.items.len());
+        for (x, y) in a.items.iter().zip(&b.items) {
+            prop_assert!(x.same_on_wire(y));
+        }
+    }
+}
