@@ -1,10 +1,14 @@
 //! `steppe mission upload|download|clear`: mission, fence and rally lists to and from a
-//! vehicle, with a progress bar. Files are recognised by content (QGC WPL 110, or MAVProxy's
-//! legacy fence/rally text), not by extension; downloads are written as QGC WPL 110.
+//! vehicle, with a progress bar. Files are recognised by content (QGroundControl .plan, QGC WPL
+//! 110, or MAVProxy's legacy fence/rally text), not by extension; a .plan uploads its mission,
+//! fence and rally points in one go. Uploads are validated first and refused on errors unless
+//! `--force`. Downloads are written as QGC WPL 110.
 
 use super::common::{LinkArgs, Progress, connect, find_vehicle, request_and_wait};
 use crate::formats::wpl;
 use crate::plan::MissionType;
+use crate::plan::document::RallyPoint;
+use crate::plan::validate::{Severity, validate};
 use crate::runtime::{Event, MissionOp, Request};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
@@ -21,14 +25,19 @@ pub struct MissionArgs {
 
 #[derive(Debug, Subcommand)]
 enum MissionCmd {
-    /// Upload FILE to the vehicle (replacing its list).
+    /// Upload FILE to the vehicle (replacing its lists).
     Upload {
         #[command(flatten)]
         link: LinkArgs,
-        /// Which list (default: from the file's commands).
+        /// Which list (default: from the file's commands; every list of a .plan).
         #[arg(long = "type", value_name = "mission|fence|rally")]
         kind: Option<MissionType>,
-        /// A QGC WPL 110 file (also MAVProxy fence/rally files).
+        /// Upload even when validation finds errors.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        checks: super::plan::CheckArgs,
+        /// A .plan, a QGC WPL 110 file, or a MAVProxy fence/rally file.
         file: PathBuf,
     },
     /// Download the vehicle's list into FILE (QGC WPL 110).
@@ -76,76 +85,145 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
         .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))
 }
 
+/// The lists to upload from `file`, after validation.
+fn upload_ops(
+    file: &Path,
+    kind: Option<MissionType>,
+    force: bool,
+    checks: &super::plan::CheckArgs,
+) -> Result<Vec<(MissionOp, String)>> {
+    let doc = super::plan::read_doc(file)?;
+    let findings = validate(&doc, &checks.limits(None), checks.dem()?.as_ref());
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    if !findings.is_empty() {
+        super::plan::print_findings(&findings);
+    }
+    if errors > 0 && !force {
+        bail!(
+            "{}: {errors} validation error(s) make the mission unflyable; fix them, or upload anyway with --force",
+            file.display()
+        );
+    }
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    if !text.trim_start().starts_with('{') {
+        // A single-list text file: upload its rows as they are.
+        let f = read_mission_file(file)?;
+        let kind = match (kind, f.mission_type) {
+            (None, k) => k,
+            (Some(k), inferred) if k == inferred || inferred == MissionType::Mission => k,
+            (Some(k), inferred) => bail!(
+                "{} holds {inferred} items but --type {k} was given",
+                file.display()
+            ),
+        };
+        if f.items.is_empty() {
+            bail!(
+                "{} has no items; use `steppe mission clear` to empty the vehicle's list",
+                file.display()
+            );
+        }
+        return Ok(vec![(
+            MissionOp::Upload(kind, f.items),
+            format!("upload {kind}"),
+        )]);
+    }
+    let lists = [
+        (
+            MissionType::Mission,
+            !doc.mission.is_empty(),
+            doc.mission_upload_list(),
+        ),
+        (
+            MissionType::Fence,
+            !doc.fence.is_empty(),
+            doc.fence.to_items(),
+        ),
+        (
+            MissionType::Rally,
+            !doc.rally.is_empty(),
+            RallyPoint::to_items(&doc.rally),
+        ),
+    ];
+    let mut ops = Vec::new();
+    for (k, present, items) in lists {
+        if kind.is_some_and(|want| want != k) {
+            continue;
+        }
+        if present {
+            ops.push((MissionOp::Upload(k, items), format!("upload {k}")));
+        } else {
+            println!(
+                "{}: no {k} in the file; the vehicle's {k} is left as it is",
+                file.display()
+            );
+        }
+    }
+    if ops.is_empty() {
+        bail!("{} has nothing to upload", file.display());
+    }
+    Ok(ops)
+}
+
 /// Runs `steppe mission`.
 pub fn run(a: MissionArgs) -> Result<ExitCode> {
-    let (link, op, label, out) = match a.op {
-        MissionCmd::Upload { link, kind, file } => {
-            let f = read_mission_file(&file)?;
-            let kind = match (kind, f.mission_type) {
-                (None, k) => k,
-                (Some(k), inferred) if k == inferred || inferred == MissionType::Mission => k,
-                (Some(k), inferred) => bail!(
-                    "{} holds {inferred} items but --type {k} was given",
-                    file.display()
-                ),
-            };
-            if f.items.is_empty() {
-                bail!(
-                    "{} has no items; use `steppe mission clear` to empty the vehicle's list",
-                    file.display()
-                );
-            }
-            (
-                link,
-                MissionOp::Upload(kind, f.items),
-                format!("upload {kind}"),
-                None,
-            )
-        }
+    let (link, ops, out) = match a.op {
+        MissionCmd::Upload {
+            link,
+            kind,
+            force,
+            checks,
+            file,
+        } => (link, upload_ops(&file, kind, force, &checks)?, None),
         MissionCmd::Download { link, kind, file } => (
             link,
-            MissionOp::Download(kind),
-            format!("download {kind}"),
+            vec![(MissionOp::Download(kind), format!("download {kind}"))],
             Some(file),
         ),
-        MissionCmd::Clear { link, kind } => {
-            (link, MissionOp::Clear(kind), format!("clear {kind}"), None)
-        }
+        MissionCmd::Clear { link, kind } => (
+            link,
+            vec![(MissionOp::Clear(kind), format!("clear {kind}"))],
+            None,
+        ),
     };
     let mut h = connect(&link.links, None)?;
     let target = find_vehicle(&mut h, link.sysid, link.timeout)?;
-    let id = h.next_id();
-    let started = Instant::now();
-    let mut bar = Progress::new(&label);
-    let ev = request_and_wait(
-        &mut h,
-        Request::Mission { id, target, op },
-        id,
-        Some(&mut bar),
-    )?;
-    let secs = started.elapsed().as_secs_f64();
-    match ev {
-        Event::MissionDone {
-            result: Ok(items), ..
-        } => {
-            if let Some(path) = out {
-                write_atomically(&path, &wpl::write(&items))?;
-                println!(
-                    "{label}: {} items from {target} written to {} in {secs:.1} s",
-                    items.len(),
-                    path.display()
-                );
-            } else {
-                println!(
-                    "{label}: {} items, {target}, done in {secs:.1} s",
-                    items.len()
-                );
+    for (op, label) in ops {
+        let id = h.next_id();
+        let started = Instant::now();
+        let mut bar = Progress::new(&label);
+        let ev = request_and_wait(
+            &mut h,
+            Request::Mission { id, target, op },
+            id,
+            Some(&mut bar),
+        )?;
+        let secs = started.elapsed().as_secs_f64();
+        match ev {
+            Event::MissionDone {
+                result: Ok(items), ..
+            } => {
+                if let Some(path) = &out {
+                    write_atomically(path, &wpl::write(&items))?;
+                    println!(
+                        "{label}: {} items from {target} written to {} in {secs:.1} s",
+                        items.len(),
+                        path.display()
+                    );
+                } else {
+                    println!(
+                        "{label}: {} items, {target}, done in {secs:.1} s",
+                        items.len()
+                    );
+                }
             }
-            Ok(ExitCode::SUCCESS)
+            Event::MissionDone { result: Err(e), .. } => {
+                bail!("{label} with {target} failed after {secs:.1} s: {e}")
+            }
+            other => bail!("unexpected answer {other:?}"),
         }
-        Event::MissionDone { result: Err(e), .. } => {
-            bail!("{label} with {target} failed after {secs:.1} s: {e}")
-        }
-        other => bail!("unexpected answer {other:?}"),
     }
+    Ok(ExitCode::SUCCESS)
 }

@@ -2,10 +2,13 @@
 //! power users. Parsing lives here; each subcommand is its own file. Errors print what went
 //! wrong and exit non-zero (1 = failed, 2 = bad usage).
 
+mod camera;
 mod common;
 mod demo;
 mod mission;
 mod params;
+mod plan;
+mod plan_survey;
 mod record;
 mod sim;
 mod tlog;
@@ -47,6 +50,10 @@ pub enum Cmd {
     Command(vehicle_cmd::CommandArgs),
     /// Upload, download or clear a mission, fence or rally list.
     Mission(mission::MissionArgs),
+    /// Plan surveys; statistics, validation and conversion of mission files.
+    Plan(plan::PlanArgs),
+    /// Survey cameras.
+    Camera(camera::CameraArgs),
     /// Download or set parameters.
     Param(params::ParamArgs),
     /// Record every frame on the links to a .tlog file.
@@ -80,6 +87,8 @@ pub fn main() -> ExitCode {
         Some(Cmd::Watch(a)) => watch::run(a),
         Some(Cmd::Command(a)) => vehicle_cmd::run(a),
         Some(Cmd::Mission(a)) => mission::run(a),
+        Some(Cmd::Plan(a)) => plan::run(a),
+        Some(Cmd::Camera(a)) => camera::run(a),
         Some(Cmd::Param(a)) => params::run(a),
         Some(Cmd::Record(a)) => record::run(a),
         Some(Cmd::Tlog(a)) => tlog::run(a),

@@ -4,6 +4,7 @@
 
 pub mod boundary;
 pub mod convert;
+pub mod document;
 pub mod geojson;
 pub mod kml;
 mod kml_kmz;

@@ -92,40 +92,37 @@ impl Shape {
     }
 
     /// Intervals [x0, x1] where the horizontal line at `y` is inside the shape (inside the
-    /// boundary, outside every hole), sorted, by the even-odd rule. Vertices exactly on the
-    /// line count on one side only (half-open rule), so touching points give no interval.
+    /// boundary, outside every hole), sorted. Each ring is read by the even-odd rule on its
+    /// own and the holes are subtracted as a union, so holes that overlap each other or stick
+    /// out of the boundary (inflated by a margin) still give the right intervals. Vertices
+    /// exactly on the line count on one side only (half-open rule), so touching points give
+    /// no interval.
     pub fn scanline(&self, y: f64) -> Vec<(f64, f64)> {
-        let mut xs: Vec<f64> = Vec::new();
-        for ring in self.rings() {
-            let n = ring.len();
-            for i in 0..n {
-                let (a, b) = (ring[i], ring[(i + 1) % n]);
-                if (a.y > y) != (b.y > y) {
-                    xs.push(a.x + (y - a.y) / (b.y - a.y) * (b.x - a.x));
-                }
+        let mut inside = ring_scanline(&self.outer, y);
+        for hole in &self.holes {
+            for (h0, h1) in ring_scanline(hole, y) {
+                inside = inside
+                    .into_iter()
+                    .flat_map(|(a, b)| {
+                        let mut parts = Vec::with_capacity(2);
+                        if h0 > a {
+                            parts.push((a, b.min(h0)));
+                        }
+                        if h1 < b {
+                            parts.push((a.max(h1), b));
+                        }
+                        parts
+                    })
+                    .filter(|(a, b)| b - a > 1e-9)
+                    .collect();
             }
         }
-        xs.sort_by(f64::total_cmp);
-        xs.chunks_exact(2)
-            .filter(|c| c[1] - c[0] > 1e-9)
-            .map(|c| (c[0], c[1]))
-            .collect()
+        inside
     }
 
     /// True when `p` is inside the boundary and outside every hole.
     pub fn contains(&self, p: P2) -> bool {
-        let mut inside = false;
-        for ring in self.rings() {
-            let n = ring.len();
-            for i in 0..n {
-                let (a, b) = (ring[i], ring[(i + 1) % n]);
-                if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x)
-                {
-                    inside = !inside;
-                }
-            }
-        }
-        inside
+        point_in_ring(p, &self.outer) && !self.holes.iter().any(|h| point_in_ring(p, h))
     }
 
     /// Transforms every point.
@@ -186,6 +183,23 @@ pub fn segment_hits_ring(a: P2, b: P2, ring: &[P2]) -> bool {
 pub fn near_ring(p: P2, ring: &[P2], tol: f64) -> bool {
     let n = ring.len();
     (0..n).any(|i| dist_to_segment(p, ring[i], ring[(i + 1) % n]) <= tol)
+}
+
+/// Intervals where the horizontal line at `y` is inside one ring (even-odd), sorted.
+fn ring_scanline(ring: &[P2], y: f64) -> Vec<(f64, f64)> {
+    let n = ring.len();
+    let mut xs: Vec<f64> = Vec::new();
+    for i in 0..n {
+        let (a, b) = (ring[i], ring[(i + 1) % n]);
+        if (a.y > y) != (b.y > y) {
+            xs.push(a.x + (y - a.y) / (b.y - a.y) * (b.x - a.x));
+        }
+    }
+    xs.sort_by(f64::total_cmp);
+    xs.chunks_exact(2)
+        .filter(|c| c[1] - c[0] > 1e-9)
+        .map(|c| (c[0], c[1]))
+        .collect()
 }
 
 /// Even-odd point-in-polygon for one ring.

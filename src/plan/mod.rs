@@ -13,6 +13,7 @@ pub mod mission_item;
 pub mod mission_stats;
 pub mod resume;
 pub mod split;
+pub mod split_order;
 pub mod survey;
 pub mod survey_doc;
 pub mod terrain;

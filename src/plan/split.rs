@@ -1,6 +1,7 @@
 //! Splitting a survey into parts: for the two (or more) aircraft of a team, or for the
 //! batteries of one aircraft. Transects are never cut mid-line; consecutive transects of the
-//! flight order form a part; parts are balanced in flight time (the longest part as short as
+//! flight order without lane skipping (neighbours on the ground) form a part, and a fixed-wing
+//! part then skips lanes within its own lines ([`skip_lanes`]); parts are balanced in flight time (the longest part as short as
 //! possible) and each must fit the endurance minus the reserve. Every part is a complete
 //! mission (takeoff … RTL).
 //!
@@ -11,6 +12,7 @@
 use crate::geo::{LatLon, LocalFrame};
 use crate::plan::area::Area;
 use crate::plan::geometry::{P2, segments_cross};
+pub use crate::plan::split_order::{skip_lanes, spatial_order};
 use crate::plan::survey::{Survey, SurveyStats, Transect, build_path, survey_stats};
 
 /// Closest two aircraft launch from each other (m).
@@ -47,7 +49,8 @@ pub struct SplitParams {
 pub struct Part {
     /// The part's survey (its own home, transit altitude and path).
     pub survey: Survey,
-    /// Indices of the whole survey's transects it flies.
+    /// Indices of the transects it flies in [`spatial_order`] of the whole survey (the whole
+    /// survey's own order when it skips no lanes).
     pub transects: std::ops::Range<usize>,
     /// Its statistics.
     pub stats: SurveyStats,
@@ -143,6 +146,13 @@ fn make_part(
         .get(range.clone())
         .map(<[Transect]>::to_vec)
         .unwrap_or_default();
+    let transects = skip_lanes(
+        area,
+        whole.angle_deg,
+        params.line_spacing_m,
+        transects,
+        params.lane_skip(),
+    );
     let survey = build_path(area, &params, whole.angle_deg, home, transects);
     let stats = survey_stats(&survey, area);
     Part {
@@ -298,11 +308,19 @@ fn launch_points(area: &Area, first_points: &[LatLon], base: LatLon) -> Vec<LatL
 /// Splits `whole` (generated over `area`) into parts.
 pub fn split(area: &Area, whole: &Survey, sp: &SplitParams) -> Result<Vec<Part>, SplitError> {
     sp.check()?;
+    let spatial = spatial_order(area, whole).map_err(|e| SplitError::BadParams(e.to_string()))?;
+    let whole = &spatial;
     let n = whole.transects.len();
     let k = sp.parts.min(n.max(1));
     let ranges = cut(whole, k);
     let survey_alt = whole.params.alt_m;
-    let base_transit = whole.params.transit_alt_m.unwrap_or(survey_alt);
+    // Every aircraft's transit altitude is its own and clear of the survey altitude the others
+    // fly at: at least 10 m above it, 10 m apart from each other.
+    let base_transit = whole
+        .params
+        .transit_alt_m
+        .unwrap_or(survey_alt)
+        .max(survey_alt + TRANSIT_SEPARATION_M);
     let homes = match sp.split_for {
         SplitFor::Aircraft => {
             let firsts: Vec<LatLon> = ranges

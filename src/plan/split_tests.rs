@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::geo::Enu;
+use crate::plan::document::VehicleKind;
 use crate::plan::survey::{Angle, SurveyParams, generate};
 
 const O: LatLon = LatLon::new(42.52, 72.24);
@@ -66,6 +67,10 @@ fn two_aircraft_parts_cover_every_transect_once_and_are_balanced() {
     let ta = parts[0].survey.params.transit_alt_m.unwrap_or(0.0);
     let tb = parts[1].survey.params.transit_alt_m.unwrap_or(0.0);
     assert!((ta - tb).abs() >= TRANSIT_SEPARATION_M);
+    // Both clear of the survey altitude the other aircraft flies at.
+    let survey_alt = whole.params.alt_m;
+    assert!(ta.min(tb) >= survey_alt + TRANSIT_SEPARATION_M, "{ta} {tb}");
+    assert_eq!(conflicts(&parts), vec![]);
 }
 
 #[test]
@@ -139,6 +144,59 @@ fn too_short_endurance_names_the_smallest_k() {
     );
 }
 
+#[test]
+fn plane_parts_are_side_by_side_not_interleaved() {
+    let area = field(1800.0, 1400.0);
+    let whole = generate(
+        &area,
+        &SurveyParams {
+            line_spacing_m: 50.0,
+            trigger_distance_m: 30.0,
+            speed_mps: 16.0,
+            angle: Angle::Deg(90.0),
+            vehicle: VehicleKind::Plane,
+            ..SurveyParams::default()
+        },
+    )
+    .expect("survey");
+    assert!(whole.params.lane_skip() >= 2);
+    let parts = split(
+        &area,
+        &whole,
+        &SplitParams {
+            parts: 2,
+            endurance_min: 120.0,
+            reserve_pct: 20.0,
+            split_for: SplitFor::Aircraft,
+        },
+    )
+    .expect("fits");
+    assert_eq!(parts.len(), 2);
+    // Lines run east-west: part 1's lines all lie south (or north) of part 2's.
+    let lats = |p: &Part| {
+        let v: Vec<f64> = p.survey.transects.iter().map(|t| t.start.lat_deg).collect();
+        (
+            v.iter().copied().fold(f64::INFINITY, f64::min),
+            v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        )
+    };
+    let (a, b) = (lats(&parts[0]), lats(&parts[1]));
+    assert!(a.1 < b.0 || b.1 < a.0, "{a:?} {b:?}");
+    // Within a part, consecutive lines are not neighbours (turns wider than the spacing),
+    // except once where the second pass over the skipped lanes begins.
+    let f = area.local_frame();
+    for p in &parts {
+        let tight = p
+            .survey
+            .transects
+            .windows(2)
+            .filter(|w| (f.to_enu(w[0].start).north_m - f.to_enu(w[1].start).north_m).abs() < 75.0)
+            .count();
+        assert!(tight <= 1, "{tight} tight turns");
+    }
+    assert_eq!(conflicts(&parts), vec![]);
+}
+
 use proptest::prelude::*;
 
 proptest! {
@@ -147,7 +205,7 @@ proptest! {
     /// Whatever the field and the number of parts, the parts together fly exactly the whole
     /// survey's transects, in order, none cut.
     #[test]
-    fn parts_cover_exactly_the_whole(radii in proptest::collection::vec(300.0f64..900.0, 5..16), k in 1usize..5, batteries in any::<bool>()) {
+    fn parts_cover_exactly_the_whole(radii in proptest::collection::vec(300.0f64..900.0, 5..16), k in 1usize..5, batteries in any::<bool>(), plane in any::<bool>()) {
         let f = LocalFrame::new(O);
         let n = radii.len();
         let outer: Vec<LatLon> = radii.iter().enumerate().map(|(i, r)| {
@@ -155,12 +213,29 @@ proptest! {
             f.to_latlon(Enu::new(r * a.cos(), r * a.sin()))
         }).collect();
         let area = Area::new(outer);
-        let whole = survey(&area);
+        let mut whole = survey(&area);
+        if plane {
+            whole = generate(&area, &SurveyParams { vehicle: VehicleKind::Plane, speed_mps: 16.0, ..whole.params.clone() }).expect("plane survey");
+            prop_assert!(whole.params.lane_skip() > 1);
+        }
         let split_for = if batteries { SplitFor::Batteries } else { SplitFor::Aircraft };
         let parts = split(&area, &whole, &SplitParams { parts: k, endurance_min: 1_000.0, reserve_pct: 20.0, split_for }).expect("fits");
         prop_assert!(parts.len() <= k);
         let got: Vec<Transect> = parts.iter().flat_map(|p| p.survey.transects.clone()).collect();
-        prop_assert_eq!(got, whole.transects.clone());
+        if plane {
+            // Lanes are skipped within each part: the same lines, in another order.
+            let key = |t: &Transect| {
+                let (a, b) = (t.start.to_e7(), t.end.to_e7());
+                if a <= b { (a, b) } else { (b, a) }
+            };
+            let mut g: Vec<_> = got.iter().map(key).collect();
+            let mut w: Vec<_> = whole.transects.iter().map(key).collect();
+            g.sort_unstable();
+            w.sort_unstable();
+            prop_assert_eq!(g, w);
+        } else {
+            prop_assert_eq!(got, whole.transects.clone());
+        }
         for w in parts.windows(2) {
             prop_assert_eq!(w[0].transects.end, w[1].transects.start);
         }

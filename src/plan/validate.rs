@@ -132,7 +132,7 @@ pub fn validate(doc: &MissionDocument, limits: &Limits, dem: Option<&Dem>) -> Ve
     let mut out = Out(Vec::new());
     check_items(doc, &mut out);
     check_jumps(doc, &mut out);
-    check_flight(doc, limits, &mut out);
+    check_flight(doc, limits, dem, &mut out);
     check_fence(doc, &mut out);
     if let Some(dem) = dem {
         check_terrain(doc, limits, dem, &mut out);
@@ -306,7 +306,7 @@ fn check_jumps(doc: &MissionDocument, out: &mut Out) {
     }
 }
 
-fn check_flight(doc: &MissionDocument, limits: &Limits, out: &mut Out) {
+fn check_flight(doc: &MissionDocument, limits: &Limits, dem: Option<&Dem>, out: &mut Out) {
     let nav: Vec<(usize, &MissionItem)> = doc
         .mission
         .iter()
@@ -375,13 +375,28 @@ fn check_flight(doc: &MissionDocument, limits: &Limits, out: &mut Out) {
                 && c != cmd::NAV_LAND
                 && c != cmd::NAV_RETURN_TO_LAUNCH =>
             {
-                let alt = alt_above_home_m(it, home_amsl);
+                // Above the ground below when the elevation model knows it (the legal
+                // ceiling is a height above ground), else above home.
+                let agl = dem.and_then(|d| {
+                    let ground = d.elevation_m(it.position()?)?;
+                    let home_ground = d.elevation_m(home?)?;
+                    let z = f64::from(it.z);
+                    Some(match it.frame {
+                        frame::GLOBAL | frame::GLOBAL_INT => z - ground,
+                        frame::GLOBAL_TERRAIN_ALT | frame::GLOBAL_TERRAIN_ALT_INT => z,
+                        _ => home_ground + z - ground,
+                    })
+                });
+                let (alt, what) = match agl {
+                    Some(h) => (h, "above the ground"),
+                    None => (alt_above_home_m(it, home_amsl), "above home"),
+                };
                 if alt > limits.max_alt_m {
                     out.warn(
                         "altitude-high",
                         n,
                         format!(
-                            "{alt:.0} m above home, over the {:.0} m limit",
+                            "{alt:.0} m {what}, over the {:.0} m limit",
                             limits.max_alt_m
                         ),
                     );
@@ -390,7 +405,7 @@ fn check_flight(doc: &MissionDocument, limits: &Limits, out: &mut Out) {
                         "altitude-low",
                         n,
                         format!(
-                            "{alt:.1} m above home, under the {:.0} m floor",
+                            "{alt:.1} m {what}, under the {:.0} m floor",
                             limits.min_alt_m
                         ),
                     );

@@ -6,6 +6,7 @@
 //! approach, when it differs] · per transect: [WAYPOINT turnaround] WAYPOINT start
 //! DO_SET_CAM_TRIGG_DIST d (param3 = 1: first photo at once) WAYPOINT end DO_SET_CAM_TRIGG_DIST 0
 //! [WAYPOINT turnaround] · detour WAYPOINTs around exclusion zones · [climb back to transit]
+//! · WAYPOINT over home at the transit altitude (before RTL)
 //! · RTL (or LAND)
 //! ```
 //! Hover-and-capture stops at each photo position (1 s) and takes a picture
@@ -160,6 +161,13 @@ pub fn mission_items_with_transects(s: &Survey) -> Vec<(MissionItem, Option<usiz
         && (terrain || (transit - p.alt_m).abs() > 0.01)
     {
         let mut w = MissionItem::nav(cmd::NAV_WAYPOINT, last.pos, transit as f32);
+        w.frame = frame::GLOBAL_RELATIVE_ALT;
+        out.push((w, None));
+    }
+    if p.end == EndAction::Rtl {
+        // Come home at the transit altitude: RTL alone would return at the autopilot's RTL
+        // altitude parameter, the same for every aircraft of the team.
+        let mut w = MissionItem::nav(cmd::NAV_WAYPOINT, s.home, transit as f32);
         w.frame = frame::GLOBAL_RELATIVE_ALT;
         out.push((w, None));
     }

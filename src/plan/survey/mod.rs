@@ -119,6 +119,10 @@ pub struct SurveyParams {
     pub transit_alt_m: Option<f64>,
     /// Distance kept from exclusion zones when flying around them (m).
     pub detour_margin_m: f64,
+    /// Distance between the end of a camera-on transect and an exclusion zone (m): 0 lets
+    /// transects run up to the zone's edge; a few metres keep a geofenced zone from being
+    /// touched through GPS noise.
+    pub hole_margin_m: f64,
 }
 
 impl Default for SurveyParams {
@@ -143,6 +147,7 @@ impl Default for SurveyParams {
             end: EndAction::Rtl,
             transit_alt_m: None,
             detour_margin_m: 10.0,
+            hole_margin_m: 0.0,
         }
     }
 }
@@ -318,6 +323,13 @@ impl SurveyParams {
             "0 to 1000 m",
         )?;
         check(
+            "exclusion zone margin",
+            self.hole_margin_m,
+            0.0,
+            1_000.0,
+            "0 to 1000 m",
+        )?;
+        check(
             "home altitude",
             self.home_alt_amsl_m,
             -500.0,
@@ -358,12 +370,23 @@ impl SurveyParams {
 }
 
 /// The area in the transect frame of `angle_deg`.
-fn shape_in_frame(area: &Area, frame: &LocalFrame, tf: &TransectFrame) -> Shape {
+fn shape_in_frame(area: &Area, frame: &LocalFrame, tf: &TransectFrame, margin: f64) -> Shape {
     let (outer, holes) = area.to_local(frame);
     let to = |v: &Vec<Enu>| v.iter().map(|e| tf.to_frame(*e)).collect::<Vec<P2>>();
+    let grow = |v: &Vec<Enu>| {
+        let ring: Vec<P2> = v.iter().map(|e| P2::new(e.east_m, e.north_m)).collect();
+        let ring = if margin > 0.0 {
+            crate::plan::geometry::inflate_ring(&ring, margin)
+        } else {
+            ring
+        };
+        ring.iter()
+            .map(|p| tf.to_frame(Enu::new(p.x, p.y)))
+            .collect::<Vec<P2>>()
+    };
     Shape {
         outer: to(&outer),
-        holes: holes.iter().map(to).collect(),
+        holes: holes.iter().map(grow).collect(),
     }
 }
 
@@ -372,10 +395,11 @@ fn transects_at(
     area: &Area,
     frame: &LocalFrame,
     angle_deg: f64,
-    spacing: f64,
+    p: &SurveyParams,
 ) -> (Shape, Vec<Segment>) {
+    let spacing = p.line_spacing_m;
     let tf = TransectFrame::new(angle_deg);
-    let shape = shape_in_frame(area, frame, &tf);
+    let shape = shape_in_frame(area, frame, &tf, p.hole_margin_m);
     let mut segs = transects::lines(&shape, spacing);
     transects::patch_coverage(&shape, spacing, &mut segs, spacing / 8.0);
     (shape, segs)
@@ -384,7 +408,7 @@ fn transects_at(
 /// A quick flight-time estimate for a heading: transect time plus a turn per transect.
 fn estimate_s(area: &Area, frame: &LocalFrame, angle_deg: f64, p: &SurveyParams) -> f64 {
     let tf = TransectFrame::new(angle_deg);
-    let shape = shape_in_frame(area, frame, &tf);
+    let shape = shape_in_frame(area, frame, &tf, p.hole_margin_m);
     let segs = transects::lines(&shape, p.line_spacing_m);
     let length: f64 = segs.iter().map(Segment::len).sum();
     let turn = TimeModel::for_params(p).turn_s(180.0, p.line_spacing_m);
@@ -438,7 +462,7 @@ pub fn generate(area: &Area, params: &SurveyParams) -> Result<Survey, SurveyErro
     // Home and entry point (in ENU).
     let (outer, _) = area.to_local(&frame);
     let tf0 = TransectFrame::new(angle_deg);
-    let (shape0, segs0) = transects_at(area, &frame, angle_deg, params.line_spacing_m);
+    let (shape0, segs0) = transects_at(area, &frame, angle_deg, params);
     if segs0.is_empty() {
         return Err(SurveyError::NoTransects {
             spacing_m: params.line_spacing_m,
@@ -463,7 +487,7 @@ pub fn generate(area: &Area, params: &SurveyParams) -> Result<Survey, SurveyErro
     for (heading, cross) in headings {
         let tf = TransectFrame::new(heading);
         let segs = if cross {
-            transects_at(area, &frame, heading, params.line_spacing_m).1
+            transects_at(area, &frame, heading, params).1
         } else {
             segs0.clone()
         };

@@ -10,6 +10,7 @@ use std::collections::BinaryHeap;
 #[derive(Debug, Clone)]
 pub struct Router {
     holes: Vec<Vec<P2>>,
+    margin: f64,
     nodes: Vec<P2>,
     /// For each node, the nodes it sees and the distances.
     edges: Vec<Vec<(usize, f64)>>,
@@ -47,6 +48,7 @@ impl Router {
             .collect();
         let mut r = Router {
             holes,
+            margin,
             nodes,
             edges: Vec::new(),
         };
@@ -72,11 +74,20 @@ impl Router {
     }
 
     /// Waypoints to insert between `a` and `b` (empty when the straight leg is clear). `None`
-    /// when no way around exists (for example `b` enclosed by zones).
+    /// when no way around exists (for example `b` enclosed by zones). Where zones stand closer
+    /// than twice the margin, the margin is halved (down to half a metre) until a way is found.
     pub fn detour(&self, a: P2, b: P2) -> Option<Vec<P2>> {
         if self.clear(a, b) {
             return Some(Vec::new());
         }
+        self.route(a, b).or_else(|| {
+            (self.margin > 0.5)
+                .then(|| Router::new(&self.holes, (self.margin / 2.0).max(0.5)).detour(a, b))
+                .flatten()
+        })
+    }
+
+    fn route(&self, a: P2, b: P2) -> Option<Vec<P2>> {
         let n = self.nodes.len();
         // Nodes 0..n are corners, n is a, n + 1 is b.
         let (start, goal) = (n, n + 1);

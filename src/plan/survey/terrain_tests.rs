@@ -52,8 +52,9 @@ fn flown_agl(items: &[crate::plan::MissionItem], dem: &Dem, home_ground: f64) ->
         .filter(|i| i.command == cmd::NAV_WAYPOINT)
         .filter_map(|i| i.position().map(|p| (p, f64::from(i.z) + home_ground)))
         .collect();
-    // Skip the transit legs (first and last waypoints are the transit approach and exit).
-    let survey = &nav[1..nav.len() - 1];
+    // Skip the transit legs: the first waypoint is the approach, the last two the exit and the
+    // return over home.
+    let survey = &nav[1..nav.len() - 2];
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for w in survey.windows(2) {
         let ((a, za), (b, zb)) = (w[0], w[1]);

@@ -140,6 +140,49 @@ fn u_field_camera_never_over_the_notch_and_detours_avoid_holes() {
 }
 
 #[test]
+fn hole_margin_keeps_transects_off_the_zone_edge() {
+    let area = Area::new(ring(&[
+        (0.0, 0.0),
+        (300.0, 0.0),
+        (300.0, 200.0),
+        (0.0, 200.0),
+    ]))
+    .with_hole(ring(&[
+        (100.0, 50.0),
+        (200.0, 50.0),
+        (200.0, 150.0),
+        (100.0, 150.0),
+    ]));
+    let f = area.local_frame();
+    let hole: Vec<P2> = area.to_local(&f).1[0]
+        .iter()
+        .map(|e| P2::new(e.east_m, e.north_m))
+        .collect();
+    let closest = |s: &Survey| {
+        s.transects
+            .iter()
+            .flat_map(|t| [t.start, t.end])
+            .map(|l| {
+                let e = f.to_enu(l);
+                let p = P2::new(e.east_m, e.north_m);
+                (0..4)
+                    .map(|i| dist_to_segment(p, hole[i], hole[(i + 1) % 4]))
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let mut p = params(20.0);
+    p.angle = Angle::Deg(90.0);
+    let touching = generate(&area, &p).expect("survey");
+    assert!(closest(&touching) < 0.01, "{}", closest(&touching));
+    p.hole_margin_m = 5.0;
+    let kept = generate(&area, &p).expect("survey");
+    assert!(closest(&kept) > 4.99, "{}", closest(&kept));
+    p.hole_margin_m = -1.0;
+    assert!(generate(&area, &p).is_err());
+}
+
+#[test]
 fn crosshatch_doubles_and_lane_skip_for_planes() {
     let area = Area::new(ring(&[
         (0.0, 0.0),

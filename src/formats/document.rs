@@ -1,0 +1,89 @@
+//! Any mission file, recognised by content: a QGroundControl `.plan` (or legacy `.mission`)
+//! JSON, a QGC WPL 110 mission, fence or rally list, or MAVProxy's legacy fence and rally
+//! files. Extensions are not trusted: people rename files.
+
+use crate::formats::convert::document_from_wpl;
+use crate::formats::plan::{PlanError, read_plan};
+use crate::formats::wpl::{self, WplError};
+use crate::plan::MissionDocument;
+use crate::plan::document::DocumentError;
+
+/// Why a mission file could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReadError {
+    /// Bytes that are not UTF-8 text.
+    #[error("not a text file: invalid UTF-8 at byte {0}")]
+    NotText(usize),
+    /// A .plan that failed.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// A WPL or MAVProxy file that failed.
+    #[error(transparent)]
+    Wpl(#[from] WplError),
+    /// Fence or rally rows that do not form valid shapes.
+    #[error(transparent)]
+    Shapes(#[from] DocumentError),
+}
+
+/// Reads a mission document from a file's bytes.
+pub fn read_document(bytes: &[u8]) -> Result<MissionDocument, ReadError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| ReadError::NotText(e.valid_up_to()))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim_start().starts_with('{') {
+        return Ok(read_plan(text)?);
+    }
+    let file = wpl::parse(text)?;
+    Ok(document_from_wpl(&file)?)
+}
+
+/// Output formats for a mission document, chosen by the file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissionFormat {
+    /// QGroundControl `.plan` (mission, fence and rally in one file).
+    Plan,
+    /// QGC WPL 110 `.waypoints` / `.txt` (one list per file).
+    Wpl,
+}
+
+impl MissionFormat {
+    /// The format an output file name asks for; `None` for an unknown extension.
+    pub fn from_file_name(name: &str) -> Option<MissionFormat> {
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        match ext.as_str() {
+            "plan" => Some(MissionFormat::Plan),
+            "waypoints" | "txt" | "mission" => Some(MissionFormat::Wpl),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_plans_and_wpl_and_words_errors() {
+        let plan = crate::formats::plan::write_plan(&MissionDocument::default());
+        assert!(read_document(plan.as_bytes()).is_ok());
+        let wpl = "QGC WPL 110\n0\t1\t0\t16\t0\t0\t0\t0\t42.5\t72.2\t800\t1\n";
+        let doc = read_document(wpl.as_bytes()).expect("wpl");
+        assert!(doc.planned_home.is_some());
+        let e = read_document(b"{\"fileType\": \"Plan\", \"version\": 42}").expect_err("version");
+        assert!(e.to_string().contains("version 42"), "{e}");
+        let e = read_document(b"hello").expect_err("nothing");
+        assert!(e.to_string().contains("QGC WPL 110"), "{e}");
+        assert!(matches!(
+            read_document(&[0xff, 0xfe]),
+            Err(ReadError::NotText(0))
+        ));
+        assert_eq!(
+            MissionFormat::from_file_name("a.PLAN"),
+            Some(MissionFormat::Plan)
+        );
+        assert_eq!(
+            MissionFormat::from_file_name("a.waypoints"),
+            Some(MissionFormat::Wpl)
+        );
+        assert_eq!(MissionFormat::from_file_name("a.kml"), None);
+    }
+}
