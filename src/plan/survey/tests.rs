@@ -299,5 +299,14 @@ proptest! {
             y += step;
         }
         prop_assert_eq!(s.blocked, 0);
+        // No leg of the flight, from home and back, goes through an exclusion zone.
+        let router = Router::new(&shape.holes, 0.0);
+        let mut pts = vec![s.home];
+        pts.extend(s.path.iter().map(|x| x.pos));
+        pts.push(s.home);
+        for w in pts.windows(2) {
+            let (a, b) = (tf.to_frame(f.to_enu(w[0])), tf.to_frame(f.to_enu(w[1])));
+            prop_assert!(router.clear(a, b), "leg {:?} -> {:?} crosses a zone", a, b);
+        }
     }
 }

@@ -170,6 +170,31 @@ pub fn patch_coverage(shape: &Shape, spacing: f64, segments: &mut Vec<Segment>, 
             }
         }
     }
+    // Spike tips narrower than the grid hold no sample: check the vertices themselves, and
+    // cover an uncovered one from a line a little inside the spike.
+    for v in shape.rings().flatten().copied().collect::<Vec<P2>>() {
+        if index.covered(v) {
+            continue;
+        }
+        let offsets = [half / 2.0, half / 4.0, grid / 2.0, 1e-3];
+        let patch = offsets.iter().flat_map(|d| [*d, -*d]).find_map(|d| {
+            let y = v.y + d;
+            shape
+                .scanline(y)
+                .into_iter()
+                .find(|(x0, x1)| v.x >= x0 - half && v.x <= x1 + half)
+                .map(|(x0, x1)| Segment {
+                    x0,
+                    x1,
+                    y,
+                    patch: true,
+                })
+        });
+        if let Some(s) = patch {
+            index.add(s);
+            segments.push(s);
+        }
+    }
 }
 
 #[cfg(test)]
