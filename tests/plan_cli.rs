@@ -93,9 +93,11 @@ fn shipped_example_plans_are_what_the_planner_makes_now() {
         "a split writes only the parts"
     );
     let info = ok(&["plan", "info", s(&m.join("concave-field.plan"))]);
-    assert!(info.contains("camera DJI Phantom 4 Pro"), "{info}");
-    assert!(info.contains("GSD 2.50 cm/px"), "{info}");
+    // A field with a zone is written as plain items (QGroundControl's survey knows no zones);
+    // the zone is in the fence.
     assert!(info.contains("fence: 1 polygon(s)"), "{info}");
+    assert!(!info.contains("survey (items"), "{info}");
+    assert!(info.contains("photos ≈ 492"), "{info}");
     assert!(info.contains("validation: no findings"), "{info}");
 }
 
@@ -299,6 +301,86 @@ fn bad_input_gets_clear_errors() {
         assert!(!o.status.success(), "{args:?}");
         assert!(err.contains(want), "{args:?}: {err}");
     }
+    let (_, err) = run(
+        &[
+            "plan",
+            "survey",
+            "--area",
+            s(&area),
+            "-o",
+            &out,
+            "--camera",
+            "Sony QX1 16mm",
+            "--gsd",
+            "2",
+            "--hover",
+            "--vehicle",
+            "plane",
+        ],
+        1,
+    );
+    assert!(err.contains("multirotors"), "{err}");
+    let (_, err) = run(
+        &[
+            "plan",
+            "survey",
+            "--area",
+            s(&area),
+            "-o",
+            &out,
+            "--camera",
+            "Sony QX1 16mm",
+            "--alt",
+            "40",
+            "--terrain",
+            s(&terrain_dir("dem-flat", |_, _| 500.0)),
+            "--terrain-tolerance",
+            "30",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("more than half the height above ground"),
+        "{err}"
+    );
+    // A pocket of the field closed off by four zones with 2 m gaps between them.
+    let pocket = dir.join("pocket.geojson");
+    let f = steppe::geo::LocalFrame::new(steppe::geo::LatLon::new(42.52, 72.24));
+    let rect = |x0: f64, y0: f64, x1: f64, y1: f64| -> Vec<[f64; 2]> {
+        [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+            .iter()
+            .map(|(e, n)| {
+                let p = f.to_latlon(steppe::geo::Enu::new(*e, *n));
+                [p.lon_deg, p.lat_deg]
+            })
+            .collect()
+    };
+    let gj = serde_json::json!({"type": "Polygon", "coordinates": [
+        rect(0.0, 0.0, 300.0, 300.0),
+        rect(100.0, 100.0, 110.0, 200.0),
+        rect(190.0, 100.0, 200.0, 200.0),
+        rect(112.0, 100.0, 188.0, 110.0),
+        rect(112.0, 190.0, 188.0, 200.0),
+    ]});
+    std::fs::write(&pocket, gj.to_string()).expect("write");
+    let (_, err) = run(
+        &[
+            "plan",
+            "survey",
+            "--area",
+            s(&pocket),
+            "-o",
+            &out,
+            "--spacing",
+            "20",
+            "--trigger",
+            "20",
+            "--alt",
+            "40",
+        ],
+        1,
+    );
+    assert!(err.contains("enclosed by zones"), "{err}");
     let bad_kml = sample("missions/kml/qgc_PolygonBadXml_invalid.kml");
     let (_, err) = run(
         &[
@@ -524,7 +606,10 @@ fn terrain_following_and_clearance_checks_from_an_elevation_folder() {
         s(&followed),
     ]);
     assert!(out.contains("terrain: home ground 1205 m AMSL"), "{out}");
-    assert!(out.contains("(raised to clear the ground)"), "{out}");
+    assert!(
+        out.contains("transit altitude raised to clear the ground"),
+        "{out}"
+    );
     assert!(!out.contains("error ["), "{out}");
     // Over the field the height above ground stays within the 5 m tolerance; only the transit
     // legs, raised over the valley side, are over the 120 m ceiling near home.
@@ -542,6 +627,46 @@ fn terrain_following_and_clearance_checks_from_an_elevation_folder() {
     assert!(spread > 100.0, "altitudes follow a 150 m rise: {zs:?}");
     let info = ok(&["plan", "info", s(&followed), "--terrain", s(&dem)]);
     assert!(!info.contains("terrain-collision"), "{info}");
+    // Resuming from an item of that mission (terrain waypoints counted) restarts the transect
+    // the item belongs to: the item just before the 8th camera-off is inside transect 8.
+    let offs: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.command == 206 && i.params[0] == 0.0)
+        .map(|(k, _)| k)
+        .collect();
+    let seq = offs[7] - 1; // WPL row numbers count home as 0, like the autopilot
+    let count = |t: &str| -> usize {
+        t.lines()
+            .find_map(|l| {
+                l.split(" transects")
+                    .next()
+                    .filter(|_| l.contains(" transects ("))?
+                    .trim()
+                    .parse()
+                    .ok()
+            })
+            .expect("transect count")
+    };
+    let resumed = ok(&[
+        "plan",
+        "survey",
+        "--area",
+        s(&area),
+        "--camera",
+        "DJI Phantom 4 Pro",
+        "--alt",
+        "60",
+        "--angle",
+        "0",
+        "--terrain",
+        s(&dem),
+        "--resume-from",
+        &format!("item:{seq}"),
+        "-o",
+        s(&dir.join("rest.waypoints")),
+    ]);
+    assert_eq!(count(&resumed), offs.len() - 7, "{resumed}");
     let (_, err) = run(
         &[
             "plan",
@@ -647,4 +772,79 @@ fn plans_upload_mission_fence_and_rally_and_errors_are_refused_unless_forced() {
     assert_eq!(still.len(), got.len(), "the refused upload sent nothing");
     let out = ok(&["mission", "upload", "--link", &link, "--force", s(&bad)]);
     assert!(out.contains("upload mission: 4 items"), "{out}");
+}
+
+#[test]
+fn a_whole_survey_without_zones_is_a_qgroundcontrol_survey_item() {
+    let dir = temp_dir("survey-item");
+    let field = dir.join("rect.geojson");
+    std::fs::write(
+        &field,
+        r#"{"type":"Polygon","coordinates":[[[72.24,42.52],[72.2473,42.52],[72.2473,42.5236],[72.24,42.5236],[72.24,42.52]]]}"#,
+    )
+    .expect("write");
+    let plan = dir.join("rect.plan");
+    let out = ok(&[
+        "plan",
+        "survey",
+        "--area",
+        s(&field),
+        "--camera",
+        "DJI Phantom 4 Pro",
+        "--gsd",
+        "2.5",
+        "-o",
+        s(&plan),
+    ]);
+    // Automatic heading: along the long edge, no lines added (not a tilted grid that needs them).
+    assert!(out.contains("heading 90.0°"), "{out}");
+    assert!(out.contains("10 transects (0 added for coverage)"), "{out}");
+    let info = ok(&["plan", "info", s(&plan)]);
+    assert!(info.contains("survey (items 3–"), "{info}");
+    assert!(info.contains("camera DJI Phantom 4 Pro"), "{info}");
+    assert!(info.contains("GSD 2.50 cm/px"), "{info}");
+    let text = std::fs::read_to_string(&plan).expect("plan");
+    assert!(
+        text.contains("\"complexItemType\": \"survey\""),
+        "QGroundControl survey item"
+    );
+    // A resumed mission is plain items.
+    let rest = dir.join("rest.plan");
+    ok(&[
+        "plan",
+        "survey",
+        "--area",
+        s(&field),
+        "--camera",
+        "DJI Phantom 4 Pro",
+        "--gsd",
+        "2.5",
+        "--resume-from",
+        "4",
+        "-o",
+        s(&rest),
+    ]);
+    assert!(
+        !std::fs::read_to_string(&rest)
+            .expect("plan")
+            .contains("complexItemType")
+    );
+    // Output to a closed pipe ends quietly and the file is written.
+    let piped = dir.join("piped.plan");
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{} plan survey --area {} --camera 'DJI Phantom 4 Pro' --gsd 2.5 -o {} | head -1 >/dev/null",
+            env!("CARGO_BIN_EXE_steppe"),
+            s(&field),
+            s(&piped)
+        ))
+        .output()
+        .expect("sh");
+    assert!(
+        status.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    assert!(piped.exists());
 }

@@ -108,7 +108,11 @@ fn upload_ops(
         );
     }
     let text = std::fs::read_to_string(file).unwrap_or_default();
-    if !text.trim_start().starts_with('{') {
+    if !text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+    {
         // A single-list text file: upload its rows as they are.
         let f = read_mission_file(file)?;
         let kind = match (kind, f.mission_type) {

@@ -64,6 +64,14 @@ pub enum Cmd {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    // Like other Unix tools, end quietly when the reader of our output goes away
+    // (`steppe … | head`) instead of panicking on the broken pipe.
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists; restoring the
+    // default disposition of SIGPIPE has no other effect on the process.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -169,7 +169,8 @@ pub fn ext_of(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
+/// `path` with `suffix` added to its file stem (`field.plan`, `-2` → `field-2.plan`).
+pub fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -303,11 +304,12 @@ fn ranges(items: &[usize]) -> String {
     out.join(", ")
 }
 
-/// Prints findings, errors first, those of one kind about many items on one line; returns
-/// true when there was an error.
-pub fn print_findings(findings: &[Finding]) -> bool {
+/// Findings as text, errors first, those of one kind about many items on one line.
+pub fn format_findings(findings: &[Finding]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     if findings.is_empty() {
-        println!("validation: no findings");
+        out.push_str("validation: no findings\n");
     }
     let mut groups: Vec<(Severity, &str, Vec<&Finding>)> = Vec::new();
     for f in findings {
@@ -328,7 +330,8 @@ pub fn print_findings(findings: &[Finding]) -> bool {
                 } else {
                     "warning"
                 };
-                println!(
+                let _ = writeln!(
+                    out,
                     "{sev} [{}] items {}: {} (the first of {})",
                     first.code,
                     ranges(&items),
@@ -336,9 +339,17 @@ pub fn print_findings(findings: &[Finding]) -> bool {
                     g.len()
                 );
             }
-            _ => g.iter().for_each(|f| println!("{f}")),
+            _ => g.iter().for_each(|f| {
+                let _ = writeln!(out, "{f}");
+            }),
         }
     }
+    out
+}
+
+/// Prints findings ([`format_findings`]); returns true when there was an error.
+pub fn print_findings(findings: &[Finding]) -> bool {
+    print!("{}", format_findings(findings));
     findings.iter().any(|f| f.severity == Severity::Error)
 }
 

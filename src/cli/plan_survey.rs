@@ -4,24 +4,16 @@
 
 use super::camera::CameraFileArg;
 use super::common::ranged;
-use super::plan::{CheckArgs, Input, minutes, print_findings, read_input, write_doc};
+use super::plan::{CheckArgs, Input, read_input};
 use crate::geo::LatLon;
 use crate::plan::Area;
 use crate::plan::camera::{AltOrGsd, Camera, Capture, CaptureGeometry, Orientation, lookup_camera};
 use crate::plan::document::{Firmware, VehicleKind};
-use crate::plan::resume::{ResumeFrom, resume_survey};
-use crate::plan::split::{SplitError, SplitFor, SplitParams, conflicts, split};
-use crate::plan::survey::{
-    AltitudeMode, Angle, CameraMode, EndAction, Entry, Survey, SurveyParams, TerrainParams,
-    TerrainReport, follow_terrain, generate, survey_stats,
-};
-use crate::plan::survey_doc::{DocOptions, survey_document};
-use crate::plan::terrain::Dem;
-use crate::plan::validate::validate;
+use crate::plan::resume::ResumeFrom;
+use crate::plan::survey::{AltitudeMode, Angle, CameraMode, EndAction, Entry, SurveyParams};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 /// Vehicle family on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -334,206 +326,6 @@ impl SurveyArgs {
     }
 }
 
-fn part_path(out: &Path, k: usize) -> PathBuf {
-    let stem = out
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let ext = out
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    out.with_file_name(format!("{stem}-{k}{ext}"))
-}
-
-fn terrain(s: Survey, dem: Option<&Dem>, tol: f64) -> Result<(Survey, Option<TerrainReport>)> {
-    match dem {
-        None => Ok((s, None)),
-        Some(d) => {
-            let (t, r) = follow_terrain(
-                &s,
-                d,
-                &TerrainParams {
-                    tolerance_m: tol,
-                    ..TerrainParams::default()
-                },
-            )?;
-            Ok((t, Some(r)))
-        }
-    }
-}
-
-/// Runs `steppe plan survey`.
-pub fn run(a: SurveyArgs) -> Result<ExitCode> {
-    if !matches!(
-        super::plan::ext_of(&a.output).as_str(),
-        "plan" | "waypoints" | "txt"
-    ) {
-        bail!(
-            "{}: the output must be a .plan or .waypoints/.txt file",
-            a.output.display()
-        );
-    }
-    if a.amsl && a.home_alt.is_none() && a.checks.terrain.is_none() {
-        bail!("--amsl needs the home altitude: give --home-alt M or --terrain DIR");
-    }
-    let area = a.area()?;
-    let capture = a.capture()?;
-    let speed = a.speed.unwrap_or(if a.vehicle == VehicleArg::Plane {
-        16.0
-    } else {
-        10.0
-    });
-    let geometry = capture.resolve(speed)?;
-    let params = a.params(&geometry, speed);
-    let dem = a.checks.dem()?;
-    let whole = generate(&area, &params)?;
-    let whole = match a.resume_from {
-        Some(r) => resume_survey(&area, &whole, r)?,
-        None => whole,
-    };
-    println!(
-        "area {:.2} ha ({} vertices, {} exclusion zone(s)), heading {:.1}°",
-        area.area_m2() / 10_000.0,
-        area.outer.len(),
-        area.holes.len(),
-        whole.angle_deg
-    );
-    match (
-        geometry.gsd_cm,
-        geometry.gsd_across_cm,
-        geometry.gsd_along_cm,
-    ) {
-        (Some(g), Some(x), Some(y)) => println!(
-            "camera {}: GSD {g:.2} cm/px (across {x:.2}, along {y:.2}), footprint {:.1} × {:.1} m",
-            capture.camera().map_or("", |c| c.name.as_str()),
-            geometry.footprint_across_m.unwrap_or(0.0),
-            geometry.footprint_along_m.unwrap_or(0.0)
-        ),
-        _ => println!("manual capture (no camera): GSD unknown"),
-    }
-    println!(
-        "altitude {:.1} m, line spacing {:.1} m, trigger every {:.1} m, a photo every {:.2} s at {speed:.1} m/s",
-        geometry.alt_m,
-        geometry.line_spacing_m,
-        geometry.trigger_distance_m,
-        geometry.photo_interval_s
-    );
-    if let Some(w) = geometry.interval_warning {
-        println!("warning: {w}");
-    }
-    let min_interval = capture.camera().and_then(|c| c.min_trigger_interval_s);
-    let limits = a.checks.limits(min_interval);
-    let opts = DocOptions {
-        fence_holes: !a.no_fence,
-    };
-    let mut errors = false;
-    let surveys: Vec<(PathBuf, Survey)> = match a.split {
-        None => vec![(a.output.clone(), whole)],
-        Some(k) => {
-            let sp = SplitParams {
-                parts: usize::from(k),
-                endurance_min: a.checks.endurance.unwrap_or(0.0),
-                reserve_pct: a.checks.reserve,
-                split_for: match a.split_for {
-                    SplitForArg::Aircraft => SplitFor::Aircraft,
-                    SplitForArg::Batteries => SplitFor::Batteries,
-                },
-            };
-            match split(&area, &whole, &sp) {
-                Ok(parts) => {
-                    let crossings = conflicts(&parts);
-                    for c in crossings.iter().take(3) {
-                        println!(
-                            "warning: parts {} and {} cross at {:.6}, {:.6} at {:.0} m and {:.0} m: fly them at different times or change --transit-alt",
-                            c.part_a + 1,
-                            c.part_b + 1,
-                            c.at.lat_deg,
-                            c.at.lon_deg,
-                            c.alts_m.0,
-                            c.alts_m.1
-                        );
-                    }
-                    if crossings.len() > 3 {
-                        println!(
-                            "warning: {} more crossings at the same altitude",
-                            crossings.len() - 3
-                        );
-                    }
-                    parts
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, p)| (part_path(&a.output, i + 1), p.survey))
-                        .collect()
-                }
-                Err(e @ SplitError::DoesNotFit { .. }) => {
-                    eprintln!("error: {e}");
-                    return Ok(ExitCode::from(2));
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-    };
-    let many = surveys.len() > 1;
-    for (path, s) in surveys {
-        let (s, report) = terrain(s, dem.as_ref(), a.terrain_tolerance)?;
-        let st = survey_stats(&s, &area);
-        let doc = survey_document(&area, &s, &capture, &geometry, opts);
-        let findings = validate(&doc, &limits, dem.as_ref());
-        let written = write_doc(&path, &doc)?;
-        if many {
-            println!("-- {}", path.display());
-        }
-        println!(
-            "{} transects ({} added for coverage), {} photos, {:.2} km, flight {} with {} turns, {} mission items",
-            st.transects,
-            st.patches,
-            st.photos,
-            st.distance_m / 1000.0,
-            minutes(st.flight_time_s),
-            st.turns,
-            doc.mission.len()
-        );
-        println!(
-            "home {:.7}, {:.7}; transit altitude {:.0} m{}",
-            s.home.lat_deg,
-            s.home.lon_deg,
-            s.params.transit_alt_m.unwrap_or(s.params.alt_m),
-            if s.detours > 0 {
-                format!("; {} leg(s) fly around exclusion zones", s.detours)
-            } else {
-                String::new()
-            }
-        );
-        if s.blocked > 0 {
-            println!(
-                "warning: {} leg(s) found no way around the exclusion zones and cross them (camera off)",
-                s.blocked
-            );
-        }
-        if let Some(r) = report {
-            println!(
-                "terrain: home ground {:.0} m AMSL, height above ground {:.0}–{:.0} m, {} waypoints added, transit {:.0} m{}",
-                r.home_ground_amsl_m,
-                r.min_agl_m,
-                r.max_agl_m,
-                r.added_waypoints,
-                r.transit_alt_m,
-                if r.transit_raised {
-                    " (raised to clear the ground)"
-                } else {
-                    ""
-                }
-            );
-        }
-        errors |= print_findings(&findings);
-        for w in written {
-            println!("wrote {}", w.display());
-        }
-    }
-    if errors {
-        eprintln!("error: the mission has errors (see above); `steppe mission upload` refuses it");
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
-}
+#[path = "plan_survey_run.rs"]
+mod run_impl;
+pub use run_impl::run;

@@ -3,6 +3,7 @@
 //! drawn in the app; the survey generator works on it in a local metric frame.
 
 use crate::geo::{Enu, LatLon, LocalFrame};
+use crate::plan::geometry::{P2, Shape};
 
 /// A closed ring of positions. The first point is not repeated at the end.
 pub type Ring = Vec<LatLon>;
@@ -145,11 +146,33 @@ impl Area {
         Ok(())
     }
 
-    /// Area in square metres: boundary minus exclusion zones.
+    /// Area in square metres: the boundary minus the union of the exclusion zones (zones
+    /// that overlap each other or reach outside the field are counted once, and only inside).
     pub fn area_m2(&self) -> f64 {
         let f = self.local_frame();
         let (outer, holes) = self.to_local(&f);
-        ring_area_m2(&outer).abs() - holes.iter().map(|h| ring_area_m2(h).abs()).sum::<f64>()
+        if holes.is_empty() {
+            return ring_area_m2(&outer).abs();
+        }
+        // Between two consecutive vertex heights the inside width changes linearly, so the
+        // width at the middle times the height of the slab is exact.
+        let p2 =
+            |v: &Vec<Enu>| -> Vec<P2> { v.iter().map(|e| P2::new(e.east_m, e.north_m)).collect() };
+        let shape = Shape {
+            outer: p2(&outer),
+            holes: holes.iter().map(p2).collect(),
+            margin: 0.0,
+        };
+        let mut ys: Vec<f64> = shape.rings().flatten().map(|p| p.y).collect();
+        ys.sort_by(f64::total_cmp);
+        ys.dedup();
+        ys.windows(2)
+            .map(|w| {
+                let mid = (w[0] + w[1]) / 2.0;
+                let width: f64 = shape.scanline(mid).iter().map(|(a, b)| b - a).sum();
+                width * (w[1] - w[0])
+            })
+            .sum()
     }
 }
 
@@ -245,6 +268,38 @@ mod tests {
         assert!(a.validate().is_ok());
         // The test square is built on a sphere, the area measured on the ellipsoid: 0.5 %.
         assert!((a.area_m2() - 9_600.0).abs() < 48.0, "{}", a.area_m2());
+    }
+
+    #[test]
+    fn overlapping_zones_and_zones_reaching_outside_count_once() {
+        let field = Area::new(square(42.0, 74.0, 100.0));
+        let whole = field.area_m2();
+        let one = field
+            .clone()
+            .with_hole(square(42.0002, 74.0002, 20.0))
+            .area_m2();
+        // The same zone twice removes it once.
+        let twice = field
+            .clone()
+            .with_hole(square(42.0002, 74.0002, 20.0))
+            .with_hole(square(42.0002, 74.0002, 20.0))
+            .area_m2();
+        assert!((twice - one).abs() < 1.0, "{twice} {one}");
+        // A zone half outside the field removes only its inside half.
+        let o = LatLon::new(42.0, 74.0)
+            .destination(90.0, 90.0)
+            .destination(0.0, 40.0);
+        let edge = field.with_hole(vec![
+            o,
+            o.destination(90.0, 20.0),
+            o.destination(90.0, 20.0).destination(0.0, 20.0),
+            o.destination(0.0, 20.0),
+        ]);
+        assert!(
+            (whole - edge.area_m2() - 200.0).abs() < 3.0,
+            "{}",
+            whole - edge.area_m2()
+        );
     }
 
     #[test]

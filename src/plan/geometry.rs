@@ -72,6 +72,8 @@ pub struct Shape {
     pub outer: Vec<P2>,
     /// Holes.
     pub holes: Vec<Vec<P2>>,
+    /// Distance kept from the holes: points nearer than this to a hole's edge are outside.
+    pub margin: f64,
 }
 
 impl Shape {
@@ -93,36 +95,49 @@ impl Shape {
 
     /// Intervals [x0, x1] where the horizontal line at `y` is inside the shape (inside the
     /// boundary, outside every hole), sorted. Each ring is read by the even-odd rule on its
-    /// own and the holes are subtracted as a union, so holes that overlap each other or stick
-    /// out of the boundary (inflated by a margin) still give the right intervals. Vertices
+    /// own and the holes — with the band within `margin` of their edges — are subtracted as a
+    /// union, so holes that overlap each other or stick out of the boundary still give the
+    /// right intervals. Vertices
     /// exactly on the line count on one side only (half-open rule), so touching points give
     /// no interval.
     pub fn scanline(&self, y: f64) -> Vec<(f64, f64)> {
         let mut inside = ring_scanline(&self.outer, y);
+        let mut cut: Vec<(f64, f64)> = Vec::new();
         for hole in &self.holes {
-            for (h0, h1) in ring_scanline(hole, y) {
-                inside = inside
-                    .into_iter()
-                    .flat_map(|(a, b)| {
-                        let mut parts = Vec::with_capacity(2);
-                        if h0 > a {
-                            parts.push((a, b.min(h0)));
-                        }
-                        if h1 < b {
-                            parts.push((a.max(h1), b));
-                        }
-                        parts
-                    })
-                    .filter(|(a, b)| b - a > 1e-9)
-                    .collect();
+            cut.extend(ring_scanline(hole, y));
+            if self.margin > 0.0 {
+                let n = hole.len();
+                cut.extend(
+                    (0..n).filter_map(|i| capsule_span(y, hole[i], hole[(i + 1) % n], self.margin)),
+                );
             }
+        }
+        for (h0, h1) in cut {
+            inside = inside
+                .into_iter()
+                .flat_map(|(a, b)| {
+                    let mut parts = Vec::with_capacity(2);
+                    if h0 > a {
+                        parts.push((a, b.min(h0)));
+                    }
+                    if h1 < b {
+                        parts.push((a.max(h1), b));
+                    }
+                    parts
+                })
+                .filter(|(a, b)| b - a > 1e-9)
+                .collect();
         }
         inside
     }
 
-    /// True when `p` is inside the boundary and outside every hole.
+    /// True when `p` is inside the boundary, outside every hole and at least the margin from
+    /// each.
     pub fn contains(&self, p: P2) -> bool {
-        point_in_ring(p, &self.outer) && !self.holes.iter().any(|h| point_in_ring(p, h))
+        point_in_ring(p, &self.outer)
+            && !self.holes.iter().any(|h| {
+                point_in_ring(p, h) || (self.margin > 0.0 && near_ring(p, h, self.margin - 1e-9))
+            })
     }
 
     /// Transforms every point.
@@ -134,6 +149,7 @@ impl Shape {
                 .iter()
                 .map(|h| h.iter().map(|p| f(*p)).collect())
                 .collect(),
+            margin: self.margin,
         }
     }
 }
@@ -183,6 +199,59 @@ pub fn segment_hits_ring(a: P2, b: P2, ring: &[P2]) -> bool {
 pub fn near_ring(p: P2, ring: &[P2], tol: f64) -> bool {
     let n = ring.len();
     (0..n).any(|i| dist_to_segment(p, ring[i], ring[(i + 1) % n]) <= tol)
+}
+
+/// The x-interval where the horizontal line at `y` is within `r` of the segment ab (the
+/// line's intersection with the capsule around ab), if any.
+pub fn capsule_span(y: f64, a: P2, b: P2, r: f64) -> Option<(f64, f64)> {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    let mut take = |x0: f64, x1: f64| {
+        lo = lo.min(x0);
+        hi = hi.max(x1);
+    };
+    for c in [a, b] {
+        let dy = y - c.y;
+        if dy.abs() <= r {
+            let w = (r * r - dy * dy).sqrt();
+            take(c.x - w, c.x + w);
+        }
+    }
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len = dx.hypot(dy);
+    if len > 1e-12 {
+        // The rectangle a ± r·n, b ± r·n, cut by the line.
+        let n = P2::new(-dy / len * r, dx / len * r);
+        let quad = [
+            P2::new(a.x + n.x, a.y + n.y),
+            P2::new(b.x + n.x, b.y + n.y),
+            P2::new(b.x - n.x, b.y - n.y),
+            P2::new(a.x - n.x, a.y - n.y),
+        ];
+        for i in 0..4 {
+            let (p, q) = (quad[i], quad[(i + 1) % 4]);
+            if (p.y - y) * (q.y - y) <= 0.0 {
+                if (q.y - p.y).abs() < 1e-12 {
+                    take(p.x.min(q.x), p.x.max(q.x));
+                } else {
+                    let x = p.x + (y - p.y) / (q.y - p.y) * (q.x - p.x);
+                    take(x, x);
+                }
+            }
+        }
+    }
+    (hi > lo).then_some((lo, hi))
+}
+
+/// Shortest distance between the segments ab and cd.
+pub fn segment_dist(a: P2, b: P2, c: P2, d: P2) -> f64 {
+    if segments_cross(a, b, c, d) {
+        return 0.0;
+    }
+    dist_to_segment(a, c, d)
+        .min(dist_to_segment(b, c, d))
+        .min(dist_to_segment(c, a, b))
+        .min(dist_to_segment(d, a, b))
 }
 
 /// Intervals where the horizontal line at `y` is inside one ring (even-odd), sorted.
@@ -293,6 +362,7 @@ mod tests {
         let s = Shape {
             outer: u,
             holes: vec![square(20.0, 150.0, 40.0)],
+            margin: 0.0,
         };
         assert_eq!(s.scanline(50.0), vec![(0.0, 300.0)]);
         assert_eq!(
@@ -354,7 +424,7 @@ mod tests {
                 let a = i as f64 / n as f64 * std::f64::consts::TAU;
                 P2::new(cx + rad * a.cos(), rad * a.sin())
             }).collect();
-            let s = Shape { outer: ring, holes: vec![] };
+            let s = Shape { outer: ring, holes: vec![], margin: 0.0 };
             for (x0, x1) in s.scanline(y) {
                 prop_assert!(x0 <= x1);
                 prop_assert!(s.contains(P2::new((x0 + x1) / 2.0, y)));

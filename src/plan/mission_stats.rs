@@ -1,18 +1,24 @@
 //! Statistics of any mission, whoever wrote it: distances, estimated flight time, photos,
 //! altitudes. The estimate flies straight legs at the speed in force (DO_CHANGE_SPEED), climbs
-//! and descends at fixed rates, holds where items say so, and returns home after RTL.
+//! and descends, turns and stops with the survey planner's time model
+//! ([`crate::plan::survey::TimeModel`]), holds where items say so, and returns home after RTL.
 
 use crate::geo::LatLon;
 use crate::plan::MissionDocument;
 use crate::plan::document::{ComplexKind, VehicleKind};
 use crate::plan::mission_item::{MissionItem, cmd, frame};
+use crate::plan::survey::{SurveyParams, TimeModel};
 
 /// Default speed when neither the document nor a DO_CHANGE_SPEED gives one (m/s).
 pub const DEFAULT_SPEED_MPS: f64 = 10.0;
-/// Climb rate used by the estimate (m/s).
-pub const CLIMB_MPS: f64 = 2.5;
-/// Descent rate used by the estimate (m/s).
-pub const DESCENT_MPS: f64 = 1.5;
+
+fn model(doc: &MissionDocument, speed_mps: f64) -> TimeModel {
+    TimeModel::for_params(&SurveyParams {
+        vehicle: doc.vehicle,
+        speed_mps,
+        ..SurveyParams::default()
+    })
+}
 
 /// Numbers describing a mission.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -86,10 +92,13 @@ pub fn mission_stats(doc: &MissionDocument) -> MissionStats {
     let mut trigger_m = 0.0;
     let mut lo_hi: Option<(f64, f64)> = None;
     let mut time = 0.0;
+    let mut m = model(doc, speed);
+    let mut heading: Option<f64> = None;
     for it in &doc.mission {
         match it.command {
             cmd::DO_CHANGE_SPEED if it.params[1] > 0.0 && it.params[1].is_finite() => {
                 speed = f64::from(it.params[1]);
+                m = model(doc, speed);
             }
             cmd::DO_SET_CAM_TRIGG_DIST => {
                 trigger_m = f64::from(it.params[0]).max(0.0);
@@ -102,7 +111,7 @@ pub fn mission_stats(doc: &MissionDocument) -> MissionStats {
                 if let (Some(a), Some(h)) = (at, home) {
                     let d = a.distance_m(h);
                     st.distance_m += d;
-                    time += d / speed + alt / DESCENT_MPS;
+                    time += d / speed + m.descent_s(alt);
                 }
                 st.returns = true;
                 at = home;
@@ -124,12 +133,21 @@ pub fn mission_stats(doc: &MissionDocument) -> MissionStats {
                     } else {
                         new_alt - alt
                     };
-                    let vertical = if dz > 0.0 {
-                        dz / CLIMB_MPS
+                    let vertical = if c == cmd::NAV_LAND {
+                        m.descent_s(alt)
+                    } else if dz > 0.0 {
+                        dz / m.climb_mps
                     } else {
-                        -dz / DESCENT_MPS
+                        -dz / m.descent_mps
                     };
                     time += (d / speed).max(vertical);
+                    if d > 0.5 {
+                        let h = a.bearing_deg(b);
+                        if let Some(prev) = heading {
+                            time += m.turn_s(crate::geo::wrap_180(h - prev).abs(), 0.0);
+                        }
+                        heading = Some(h);
+                    }
                 }
                 if let (Some(p), Some(h)) = (it.position(), home) {
                     st.waypoints += 1;
@@ -141,8 +159,11 @@ pub fn mission_stats(doc: &MissionDocument) -> MissionStats {
                     }
                 }
                 time += match c {
-                    cmd::NAV_WAYPOINT if doc.vehicle != VehicleKind::Plane => {
-                        f64::from(it.params[0]).max(0.0)
+                    // A hold stops the multirotor: decelerate, wait, accelerate again.
+                    cmd::NAV_WAYPOINT
+                        if doc.vehicle != VehicleKind::Plane && it.params[0] > 0.0 =>
+                    {
+                        f64::from(it.params[0]) + speed / m.accel_mps2
                     }
                     cmd::NAV_LOITER_TIME => f64::from(it.params[0]).max(0.0),
                     cmd::NAV_LOITER_TURNS => {

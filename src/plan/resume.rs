@@ -192,10 +192,18 @@ pub fn resume_items(items: &[MissionItem], from_seq: u16) -> Result<Vec<MissionI
         out.push(it);
     }
     if out.first().map(|it| it.command) != Some(cmd::NAV_TAKEOFF) {
-        // A copter must take off again after the swap; climb to the first altitude.
+        // A copter must take off again after the swap; climb to the first altitude above home
+        // (30 m when the mission gives none relative to home).
+        // The first altitude above home, if the mission gives one; else 30 m.
         let alt = rest
             .iter()
             .find(|it| is_nav(it) && frame::is_global(it.frame))
+            .filter(|it| {
+                matches!(
+                    it.frame,
+                    frame::GLOBAL_RELATIVE_ALT | frame::GLOBAL_RELATIVE_ALT_INT
+                )
+            })
             .map_or(30.0, |it| it.z);
         let mut t = MissionItem::action(cmd::NAV_TAKEOFF, [0.0; 4]);
         t.frame = frame::GLOBAL_RELATIVE_ALT;

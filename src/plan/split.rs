@@ -65,7 +65,7 @@ pub struct Conflict {
     pub part_b: usize,
     /// Where the legs cross.
     pub at: LatLon,
-    /// Altitudes (m above home) of the two legs there.
+    /// Altitudes of the two legs there (m above the first part's home).
     pub alts_m: (f64, f64),
 }
 
@@ -379,61 +379,98 @@ pub fn split(area: &Area, whole: &Survey, sp: &SplitParams) -> Result<Vec<Part>,
     Ok(parts)
 }
 
-/// A part's legs with their altitudes (m above home): transit at the transit altitude, the
-/// survey at the survey altitude.
-fn legs(p: &Part) -> Vec<(LatLon, LatLon, f64)> {
-    let s = &p.survey;
-    let survey_alt = s.params.alt_m;
-    let transit = s.params.transit_alt_m.unwrap_or(survey_alt);
+/// A survey's legs with the altitudes (m above sea level, as far as the survey knows its home's
+/// elevation) at both ends: transit legs at the transit altitude, the survey path at the survey
+/// altitude or the terrain-following altitudes.
+fn legs(s: &Survey) -> Vec<(LatLon, LatLon, f64, f64)> {
+    let home = s.params.home_alt_amsl_m;
+    let transit = home + s.params.transit_alt_m.unwrap_or(s.params.alt_m);
+    let alt = |i: usize| match &s.terrain_alts_amsl_m {
+        Some(v) => v.get(i).copied().unwrap_or(home + s.params.alt_m),
+        None => home + s.params.alt_m,
+    };
     let mut out = Vec::new();
-    let pts: Vec<LatLon> = s.path.iter().map(|x| x.pos).collect();
-    if let (Some(first), Some(last)) = (pts.first(), pts.last()) {
-        out.push((s.home, *first, transit));
-        out.push((*last, s.home, transit));
+    if let (Some(first), Some(last)) = (s.path.first(), s.path.last()) {
+        out.push((s.home, first.pos, transit, transit));
+        out.push((last.pos, s.home, transit, transit));
     }
-    out.extend(pts.windows(2).map(|w| (w[0], w[1], survey_alt)));
+    out.extend(
+        s.path
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| (w[0].pos, w[1].pos, alt(i), alt(i + 1))),
+    );
     out
 }
 
-/// Where legs of different aircraft cross at altitudes less than 10 m apart.
-pub fn conflicts(parts: &[Part]) -> Vec<Conflict> {
-    let Some(first) = parts.first() else {
+/// Raises transit altitudes so that each aircraft's transit and return legs are at least
+/// [`TRANSIT_SEPARATION_M`] above the previous one's, above sea level — needed again after
+/// terrain following, which raises each part's transit for its own ground and from its own
+/// home's elevation.
+pub fn separate_transits(surveys: &mut [Survey]) {
+    let mut prev: Option<f64> = None;
+    for s in surveys.iter_mut() {
+        let home = s.params.home_alt_amsl_m;
+        let mut transit = s.params.transit_alt_m.unwrap_or(s.params.alt_m);
+        if let Some(p) = prev
+            && home + transit < p + TRANSIT_SEPARATION_M
+        {
+            transit = (p + TRANSIT_SEPARATION_M - home).ceil();
+            s.params.transit_alt_m = Some(transit);
+        }
+        prev = Some(home + transit);
+    }
+}
+
+/// Where legs of different aircraft cross at altitudes less than [`TRANSIT_SEPARATION_M`]
+/// apart. Altitudes are compared above sea level (each survey's home elevation plus its
+/// altitudes), and reported above the first survey's home.
+pub fn conflicts(surveys: &[Survey]) -> Vec<Conflict> {
+    let Some(first) = surveys.first() else {
         return Vec::new();
     };
-    let frame = LocalFrame::new(first.survey.home);
+    let frame = LocalFrame::new(first.home);
+    let base = first.params.home_alt_amsl_m;
     let p2 = |l: LatLon| {
         let e = frame.to_enu(l);
         P2::new(e.east_m, e.north_m)
     };
-    let all: Vec<Vec<(P2, P2, f64)>> = parts
+    let all: Vec<Vec<(P2, P2, f64, f64)>> = surveys
         .iter()
-        .map(|p| {
-            legs(p)
+        .map(|s| {
+            legs(s)
                 .into_iter()
-                .map(|(a, b, h)| (p2(a), p2(b), h))
+                .map(|(a, b, za, zb)| (p2(a), p2(b), za, zb))
                 .collect()
         })
         .collect();
+    let param = |a: P2, b: P2, c: P2, d: P2| {
+        let (r, s) = (P2::new(b.x - a.x, b.y - a.y), P2::new(d.x - c.x, d.y - c.y));
+        let den = r.x * s.y - r.y * s.x;
+        if den.abs() > 1e-12 {
+            (((c.x - a.x) * s.y - (c.y - a.y) * s.x) / den).clamp(0.0, 1.0)
+        } else {
+            0.5
+        }
+    };
     let mut out = Vec::new();
     for i in 0..all.len() {
         for j in i + 1..all.len() {
-            for (a, b, ha) in &all[i] {
-                for (c, d, hb) in &all[j] {
-                    if (ha - hb).abs() < TRANSIT_SEPARATION_M && segments_cross(*a, *b, *c, *d) {
-                        // Intersection point of the two legs.
-                        let (r, s) = (P2::new(b.x - a.x, b.y - a.y), P2::new(d.x - c.x, d.y - c.y));
-                        let den = r.x * s.y - r.y * s.x;
-                        let t = if den.abs() > 1e-12 {
-                            ((c.x - a.x) * s.y - (c.y - a.y) * s.x) / den
-                        } else {
-                            0.5
-                        };
-                        let x = a.lerp(*b, t.clamp(0.0, 1.0));
+            for (a, b, za, zb) in &all[i] {
+                for (c, d, zc, zd) in &all[j] {
+                    if !segments_cross(*a, *b, *c, *d) {
+                        continue;
+                    }
+                    let t = param(*a, *b, *c, *d);
+                    let u = param(*c, *d, *a, *b);
+                    let (ha, hb) = (za + (zb - za) * t, zc + (zd - zc) * u);
+                    if (ha - hb).abs() < TRANSIT_SEPARATION_M {
+                        let x = a.lerp(*b, t);
                         out.push(Conflict {
                             part_a: i,
                             part_b: j,
                             at: frame.to_latlon(crate::geo::Enu::new(x.x, x.y)),
-                            alts_m: (*ha, *hb),
+                            alts_m: (ha - base, hb - base),
                         });
                     }
                 }

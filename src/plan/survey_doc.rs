@@ -14,11 +14,18 @@ use crate::plan::survey::{CameraMode, Entry, Survey, mission_items_with_transect
 pub struct DocOptions {
     /// Put the exclusion zones in the geofence as exclusion polygons.
     pub fence_holes: bool,
+    /// Describe the survey as a QGroundControl Survey complex item. Only right for a whole
+    /// survey of a field without exclusion zones: QGroundControl's survey knows no zones, and
+    /// editing a part or a resumed mission there would regenerate the whole field.
+    pub survey_item: bool,
 }
 
 impl Default for DocOptions {
     fn default() -> Self {
-        Self { fence_holes: true }
+        Self {
+            fence_holes: true,
+            survey_item: true,
+        }
     }
 }
 
@@ -53,11 +60,13 @@ pub fn survey_document(
     // The survey's own altitude (terrain following keeps it above the ground below).
     record.alt_m = p.alt_m;
     let complex = match (first, last) {
-        (Some(a), Some(b)) if b >= a => vec![ComplexItem {
-            kind: ComplexKind::Survey(record),
-            first_item: a,
-            item_count: b - a + 1,
-        }],
+        (Some(a), Some(b)) if b >= a && opts.survey_item && area.holes.is_empty() => {
+            vec![ComplexItem {
+                kind: ComplexKind::Survey(record),
+                first_item: a,
+                item_count: b - a + 1,
+            }]
+        }
         _ => Vec::new(),
     };
     let mut doc = MissionDocument {

@@ -236,7 +236,11 @@ fn check_items(doc: &MissionDocument, out: &mut Out) {
                 && it.z.is_nan()
                 && it.command != cmd::NAV_RETURN_TO_LAUNCH
             {
-                out.error("non-finite", n, format!("{name} has no altitude (NaN)"));
+                out.error(
+                    "non-finite",
+                    n,
+                    format!("{name} has no altitude (NaN); QGroundControl leaves \"calculated above terrain\" altitudes empty until it has terrain data: set the altitude"),
+                );
             }
             if frame::is_global(it.frame) {
                 let (lat, lon) = (it.param5(), it.param6());
@@ -245,6 +249,16 @@ fn check_items(doc: &MissionDocument, out: &mut Out) {
                         "bad-position",
                         n,
                         format!("{name} at {lat:.7}, {lon:.7} is off the globe"),
+                    );
+                } else if doc.firmware == Firmware::Px4
+                    && it.x == 0
+                    && it.y == 0
+                    && !matches!(it.command, cmd::NAV_RETURN_TO_LAUNCH | cmd::NAV_TAKEOFF)
+                {
+                    out.error(
+                        "zero-position",
+                        n,
+                        format!("{name} at 0, 0: PX4 flies there literally (the Gulf of Guinea)"),
                     );
                 } else if positioned && it.x == 0 && it.y == 0 {
                     out.warn(

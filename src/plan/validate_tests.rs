@@ -59,8 +59,9 @@ fn a_clean_mission_has_no_findings_and_hand_checked_stats() {
     assert!(st.returns);
     // 0 (first point is home) + 400 * 3 + 400 back home.
     assert!((st.distance_m - 1600.0).abs() < 1.0, "{}", st.distance_m);
-    // Climb 50 m at 2.5 m/s = 20 s, 1600 m at 10 m/s = 160 s, descent 50 m at 1.5 m/s.
-    let expect = 20.0 + 160.0 + 50.0 / 1.5;
+    // Climb 50 m at 2.5 m/s = 20 s, 1600 m at 10 m/s = 160 s, two 90° corners at 2 s each
+    // (slowing for the turn: v/a · (1 − cos θ)/2), descent 40 m at 1.5 m/s + 10 m at 0.5 m/s.
+    let expect = 20.0 + 160.0 + 2.0 * 2.0 + 40.0 / 1.5 + 10.0 / 0.5;
     assert!(
         (st.flight_time_s - expect).abs() < 0.5,
         "{}",

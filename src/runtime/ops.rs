@@ -302,6 +302,8 @@ impl Ops {
                     Some(r) => {
                         let r = r.map(|mut items| {
                             if let Some(home) = prepend.take() {
+                                // PX4 numbers jump targets without home; ours count it.
+                                shift_jumps(&mut items, 1.0);
                                 items.insert(0, home);
                             }
                             items
@@ -391,10 +393,40 @@ fn failed(op: &Op, e: OpError) -> Event {
 }
 
 /// A mission list as the caller gives it (item 0 = home for missions) adapted for PX4, which
-/// has no home item: drops it.
+/// has no home item: drops it, and renumbers DO_JUMP targets to match (as QGroundControl does).
 pub(super) fn for_px4_upload(kind: MissionType, mut items: Vec<MissionItem>) -> Vec<MissionItem> {
     if kind == MissionType::Mission && !items.is_empty() {
         items.remove(0);
+        shift_jumps(&mut items, -1.0);
     }
     items
+}
+
+/// Moves every DO_JUMP target by `by` items.
+fn shift_jumps(items: &mut [MissionItem], by: f32) {
+    for it in items
+        .iter_mut()
+        .filter(|it| it.command == crate::plan::mission_item::cmd::DO_JUMP)
+    {
+        it.params[0] = (it.params[0] + by).max(0.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::mission_item::cmd;
+
+    #[test]
+    fn px4_uploads_drop_home_and_renumber_jumps() {
+        let home = MissionItem::default();
+        let wp = MissionItem::default();
+        let jump = MissionItem::action(cmd::DO_JUMP, [2.0, 3.0, 0.0, 0.0]);
+        let out = for_px4_upload(MissionType::Mission, vec![home, wp, wp, jump]);
+        assert_eq!(out.len(), 3);
+        assert_eq!(out[2].params[0], 1.0, "item 2 with home is item 1 without");
+        assert_eq!(out[2].params[1], 3.0);
+        let fence = for_px4_upload(MissionType::Fence, vec![wp, jump]);
+        assert_eq!(fence[1].params[0], 2.0, "fence lists have no home");
+    }
 }

@@ -174,11 +174,10 @@ pub fn mission_items_with_transects(s: &Survey) -> Vec<(MissionItem, Option<usiz
     out.push((
         match p.end {
             EndAction::Rtl => MissionItem::action(cmd::NAV_RETURN_TO_LAUNCH, [0.0; 4]),
+            // Land where the survey ends (an explicit position: PX4 reads 0, 0 literally).
             EndAction::Land => {
-                let mut l = MissionItem::nav(cmd::NAV_LAND, LatLon::default(), 0.0);
-                l.x = 0;
-                l.y = 0;
-                l
+                let at = s.path.last().map_or(s.home, |x| x.pos);
+                MissionItem::nav(cmd::NAV_LAND, at, 0.0)
             }
         },
         None,

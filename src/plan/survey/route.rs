@@ -2,7 +2,7 @@
 //! visibility graph of the zones' corners, pushed out by a safety margin. With the camera off
 //! the aircraft may cross a concave field's notches; it never flies over a no-fly zone.
 
-use crate::plan::geometry::{P2, inflate_ring, segment_hits_ring};
+use crate::plan::geometry::{P2, inflate_ring, near_ring, segment_dist, segment_hits_ring};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
@@ -11,6 +11,7 @@ use std::collections::BinaryHeap;
 pub struct Router {
     holes: Vec<Vec<P2>>,
     margin: f64,
+    clearance: f64,
     nodes: Vec<P2>,
     /// For each node, the nodes it sees and the distances.
     edges: Vec<Vec<(usize, f64)>>,
@@ -34,21 +35,32 @@ impl PartialOrd for Item {
 }
 
 impl Router {
-    /// A router around `holes`, keeping `margin` metres from them at corners.
+    /// A router around `holes`, turning `margin` metres out at their corners; legs may pass
+    /// the zones as close as they like (see [`Router::with_clearance`]).
     pub fn new(holes: &[Vec<P2>], margin: f64) -> Self {
+        Self::with_clearance(holes, margin, 0.0)
+    }
+
+    /// A router whose legs also keep `clearance` metres from every zone's edge (corners turn
+    /// `margin` out, at least the clearance).
+    pub fn with_clearance(holes: &[Vec<P2>], margin: f64, clearance: f64) -> Self {
         let holes: Vec<Vec<P2>> = holes.to_vec();
+        let clearance = clearance.max(0.0);
+        let margin = margin.max(clearance * 1.05);
         let nodes: Vec<P2> = holes
             .iter()
             .flat_map(|h| inflate_ring(h, margin))
             .filter(|p| {
-                !holes
-                    .iter()
-                    .any(|h| crate::plan::geometry::point_in_ring(*p, h))
+                !holes.iter().any(|h| {
+                    crate::plan::geometry::point_in_ring(*p, h)
+                        || (clearance > 0.0 && near_ring(*p, h, clearance))
+                })
             })
             .collect();
         let mut r = Router {
             holes,
             margin,
+            clearance,
             nodes,
             edges: Vec::new(),
         };
@@ -68,9 +80,16 @@ impl Router {
         r
     }
 
-    /// True when the straight leg from `a` to `b` stays out of every exclusion zone.
+    /// True when the straight leg from `a` to `b` stays out of every exclusion zone, and the
+    /// clearance away from their edges.
     pub fn clear(&self, a: P2, b: P2) -> bool {
-        !self.holes.iter().any(|h| segment_hits_ring(a, b, h))
+        !self.holes.iter().any(|h| {
+            segment_hits_ring(a, b, h)
+                || (self.clearance > 0.0 && {
+                    let n = h.len();
+                    (0..n).any(|i| segment_dist(a, b, h[i], h[(i + 1) % n]) < self.clearance - 1e-6)
+                })
+        })
     }
 
     /// Waypoints to insert between `a` and `b` (empty when the straight leg is clear). `None`
@@ -80,9 +99,17 @@ impl Router {
         if self.clear(a, b) {
             return Some(Vec::new());
         }
+        let floor = (self.clearance * 1.05).max(0.5);
         self.route(a, b).or_else(|| {
-            (self.margin > 0.5)
-                .then(|| Router::new(&self.holes, (self.margin / 2.0).max(0.5)).detour(a, b))
+            (self.margin > floor)
+                .then(|| {
+                    Router::with_clearance(
+                        &self.holes,
+                        (self.margin / 2.0).max(floor),
+                        self.clearance,
+                    )
+                    .detour(a, b)
+                })
                 .flatten()
         })
     }

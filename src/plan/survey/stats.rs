@@ -140,11 +140,24 @@ pub fn survey_stats(s: &Survey, area: &Area) -> SurveyStats {
         0.0
     };
     let transect_length_m: f64 = s.transects.iter().map(|t| t.len_m()).sum();
-    let photos = s
-        .transects
-        .iter()
-        .map(|t| t.photos(p.trigger_distance_m))
-        .sum();
+    // Hover and capture shoots at every stop (each line's end too); distance triggering
+    // shoots at the start and every trigger distance.
+    let photos = if p.camera == CameraMode::HoverAndCapture {
+        s.path
+            .iter()
+            .filter(|x| {
+                matches!(
+                    x.kind,
+                    PointKind::TransectStart | PointKind::Photo | PointKind::TransectEnd
+                )
+            })
+            .count() as u32
+    } else {
+        s.transects
+            .iter()
+            .map(|t| t.photos(p.trigger_distance_m))
+            .sum()
+    };
     SurveyStats {
         area_ha: area.area_m2() / 10_000.0,
         transects: s.transects.len(),

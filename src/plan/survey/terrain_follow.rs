@@ -155,6 +155,13 @@ pub fn follow_terrain(
         )));
     }
     let agl = s.params.alt_m;
+    if tp.tolerance_m > agl / 2.0 {
+        return Err(TerrainFollowError::BadParams(format!(
+            "tolerance {} m is more than half the height above ground ({agl} m): between waypoints the aircraft could come down to {:.0} m above the ground",
+            tp.tolerance_m,
+            agl - tp.tolerance_m
+        )));
+    }
     let home_ground = dem.elevation_m(s.home).ok_or(TerrainFollowError::NoData {
         what: "home".into(),
         lat: s.home.lat_deg,

@@ -2,6 +2,7 @@
 //! and properties on random concave fields with holes.
 
 use super::*;
+use crate::plan::document::VehicleKind;
 use crate::plan::geometry::{P2, Shape, TransectFrame, dist_to_segment};
 use proptest::prelude::*;
 
@@ -113,6 +114,7 @@ fn u_field_camera_never_over_the_notch_and_detours_avoid_holes() {
             .iter()
             .map(|r| r.iter().map(|e| P2::new(e.east_m, e.north_m)).collect())
             .collect(),
+        margin: 0.0,
     };
     for t in &s.transects {
         let (a, b) = (f.to_enu(t.start), f.to_enu(t.end));
@@ -180,6 +182,82 @@ fn hole_margin_keeps_transects_off_the_zone_edge() {
     assert!(closest(&kept) > 4.99, "{}", closest(&kept));
     p.hole_margin_m = -1.0;
     assert!(generate(&area, &p).is_err());
+}
+
+#[test]
+fn zone_margin_holds_in_narrow_notches_and_at_sharp_tips() {
+    // A C-shaped zone whose notch is 6 m wide, and a zone with a 10° spike.
+    let c_zone = ring(&[
+        (100.0, 100.0),
+        (200.0, 100.0),
+        (200.0, 130.0),
+        (130.0, 130.0),
+        (130.0, 136.0),
+        (200.0, 136.0),
+        (200.0, 170.0),
+        (100.0, 170.0),
+    ]);
+    let spike = ring(&[
+        (250.0, 50.0),
+        (300.0, 50.0),
+        (400.0, 58.8),
+        (300.0, 70.0),
+        (250.0, 70.0),
+    ]);
+    let area = Area::new(ring(&[
+        (0.0, 0.0),
+        (500.0, 0.0),
+        (500.0, 250.0),
+        (0.0, 250.0),
+    ]))
+    .with_hole(c_zone)
+    .with_hole(spike);
+    let f = area.local_frame();
+    let holes: Vec<Vec<P2>> = area
+        .to_local(&f)
+        .1
+        .iter()
+        .map(|h| h.iter().map(|e| P2::new(e.east_m, e.north_m)).collect())
+        .collect();
+    let nearest = |q: P2| {
+        holes
+            .iter()
+            .flat_map(|h| (0..h.len()).map(move |i| dist_to_segment(q, h[i], h[(i + 1) % h.len()])))
+            .fold(f64::INFINITY, f64::min)
+    };
+    for angle in [0.0, 37.0, 90.0] {
+        let mut p = params(12.0);
+        p.angle = Angle::Deg(angle);
+        p.hole_margin_m = 5.0;
+        p.turnaround_m = 10.0;
+        let s = generate(&area, &p).expect("survey");
+        for t in &s.transects {
+            let (a, b) = (f.to_enu(t.start), f.to_enu(t.end));
+            for k in 0..=40 {
+                let q = P2::new(
+                    a.east_m + (b.east_m - a.east_m) * f64::from(k) / 40.0,
+                    a.north_m + (b.north_m - a.north_m) * f64::from(k) / 40.0,
+                );
+                assert!(
+                    nearest(q) > 4.99,
+                    "camera on {:.2} m from a zone at {q:?} (angle {angle})",
+                    nearest(q)
+                );
+            }
+        }
+        let router = Router::with_clearance(&holes, 0.0, 4.49);
+        let mut pts = vec![s.home];
+        pts.extend(s.path.iter().map(|x| x.pos));
+        pts.push(s.home);
+        for w in pts.windows(2) {
+            let (a, b) = (f.to_enu(w[0]), f.to_enu(w[1]));
+            assert!(
+                router.clear(P2::new(a.east_m, a.north_m), P2::new(b.east_m, b.north_m)),
+                "leg {w:?} passes within 4.5 m of a zone (angle {angle})"
+            );
+        }
+        assert_eq!(s.blocked, 0);
+    }
 }
 
 #[test]
@@ -263,18 +341,19 @@ proptest! {
     /// line, along-track within it or half a spacing past its ends); no camera-on segment
     /// leaves the field or enters a hole.
     #[test]
-    fn random_concave_fields_with_holes(area in field(), angle in 0.0f64..180.0, spacing in 20.0f64..60.0) {
-        let p = SurveyParams { line_spacing_m: spacing, angle: Angle::Deg(angle), turnaround_m: 10.0, ..SurveyParams::default() };
+    fn random_concave_fields_with_holes(area in field(), angle in 0.0f64..180.0, spacing in 20.0f64..60.0, margin in prop_oneof![Just(0.0), 1.0f64..8.0]) {
+        let p = SurveyParams { line_spacing_m: spacing, angle: Angle::Deg(angle), turnaround_m: 10.0, hole_margin_m: margin, ..SurveyParams::default() };
         let s = generate(&area, &p).expect("survey");
         let f = area.local_frame();
         let tf = TransectFrame::new(s.angle_deg);
         let (o, h) = area.to_local(&f);
         let to_frame = |e: &Enu| tf.to_frame(*e);
-        let shape = Shape { outer: o.iter().map(to_frame).collect(), holes: h.iter().map(|r| r.iter().map(to_frame).collect()).collect() };
+        let shape = Shape { outer: o.iter().map(to_frame).collect(), holes: h.iter().map(|r| r.iter().map(to_frame).collect()).collect(), margin };
         let segs: Vec<(P2, P2)> = s.transects.iter().map(|t| (tf.to_frame(f.to_enu(t.start)), tf.to_frame(f.to_enu(t.end)))).collect();
         for (a, b) in &segs {
             for k in 1..10 {
-                prop_assert!(shape.contains(a.lerp(*b, k as f64 / 10.0)), "camera on outside the area");
+                let q = a.lerp(*b, k as f64 / 10.0);
+                prop_assert!(shape.contains(q), "camera on outside the area, or within {} m of a zone, at {:?}", margin, q);
             }
         }
         let (lo, hi) = shape.bounds();
@@ -300,7 +379,8 @@ proptest! {
         }
         prop_assert_eq!(s.blocked, 0);
         // No leg of the flight, from home and back, goes through an exclusion zone.
-        let router = Router::new(&shape.holes, 0.0);
+        // ... nor nearer than (nearly) the zone margin to one.
+        let router = Router::with_clearance(&shape.holes, 0.0, margin * 0.9 - 1e-3);
         let mut pts = vec![s.home];
         pts.extend(s.path.iter().map(|x| x.pos));
         pts.push(s.home);

@@ -99,11 +99,16 @@ impl Index {
     }
 
     fn covered(&self, p: P2) -> bool {
+        self.covered_within(p, self.half)
+    }
+
+    /// Covered by a segment counting `half` on each side (at most twice the index's half).
+    fn covered_within(&self, p: P2, half: f64) -> bool {
         let b = self.band(p.y);
-        (b.saturating_sub(1)..=b + 1)
+        (b.saturating_sub(2)..=b + 2)
             .filter_map(|i| self.bands.get(i))
             .flatten()
-            .any(|s| s.covers(p, self.half))
+            .any(|s| s.covers(p, half))
     }
 }
 
@@ -172,8 +177,10 @@ pub fn patch_coverage(shape: &Shape, spacing: f64, segments: &mut Vec<Segment>, 
     }
     // Spike tips narrower than the grid hold no sample: check the vertices themselves, and
     // cover an uncovered one from a line a little inside the spike.
+    // (Within the grid's resolution, as the samples are: a corner a few centimetres past half a
+    // spacing from the outermost line is covered.)
     for v in shape.rings().flatten().copied().collect::<Vec<P2>>() {
-        if index.covered(v) {
+        if index.covered_within(v, half + grid / 2.0) {
             continue;
         }
         let offsets = [half / 2.0, half / 4.0, grid / 2.0, 1e-3];
@@ -210,6 +217,7 @@ mod tests {
                 P2::new(0.0, h),
             ],
             holes: vec![],
+            margin: 0.0,
         }
     }
 
