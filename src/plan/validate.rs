@@ -77,7 +77,7 @@ pub struct Limits {
 
 impl Default for Limits {
     /// 120 m ceiling, 10 m floor, 5 km from home, 20 % reserve, 10 m clearance sampled every
-    /// 20 m.
+    /// 10 m (the terrain follower samples as finely).
     fn default() -> Self {
         Self {
             max_alt_m: 120.0,
@@ -87,7 +87,7 @@ impl Default for Limits {
             reserve_pct: 20.0,
             camera_min_interval_s: None,
             min_clearance_m: 10.0,
-            terrain_step_m: 20.0,
+            terrain_step_m: 10.0,
         }
     }
 }
