@@ -197,9 +197,23 @@ impl Dem {
     /// ends only. Terrain between samples is not seen: use a step no longer than the model's
     /// cell (about 30 m for 1″ data, 90 m for 3″) to catch every ridge.
     pub fn profile(&self, a: LatLon, b: LatLon, step_m: f64) -> Vec<(f64, Option<f64>)> {
+        self.profile_points(a, b, step_m)
+            .into_iter()
+            .map(|(distance_m, _, elevation_m)| (distance_m, elevation_m))
+            .collect()
+    }
+
+    /// [`Dem::profile`] with the position of each sample: (distance from `a` in metres,
+    /// position, elevation in metres or `None`).
+    pub fn profile_points(
+        &self,
+        a: LatLon,
+        b: LatLon,
+        step_m: f64,
+    ) -> Vec<(f64, LatLon, Option<f64>)> {
         leg_samples(a, b, step_m)
             .into_iter()
-            .map(|(distance_m, p)| (distance_m, self.elevation_m(p)))
+            .map(|(distance_m, p)| (distance_m, p, self.elevation_m(p)))
             .collect()
     }
 

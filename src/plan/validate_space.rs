@@ -231,17 +231,12 @@ pub(super) fn check_terrain(doc: &MissionDocument, limits: &Limits, dem: &Dem, o
             }
             continue;
         };
-        let len = a.distance_m(b);
-        let steps = ((len / step).ceil() as usize).clamp(1, 20_000);
+        let len = a.distance_m(b).max(1e-9);
         let mut worst: Option<(f64, LatLon)> = None;
         let mut missing = None;
-        for k in 0..=steps {
-            let t = k as f64 / steps as f64;
-            let p = LatLon::new(
-                a.lat_deg + (b.lat_deg - a.lat_deg) * t,
-                a.lon_deg + (b.lon_deg - a.lon_deg) * t,
-            );
-            match dem.elevation_m(p) {
+        for (d, p, ground) in dem.profile_points(a, b, step) {
+            let t = d / len;
+            match ground {
                 Some(g) => {
                     let clear = za + (zb - za) * t - g;
                     if worst.is_none_or(|(w, _)| clear < w) {

@@ -72,16 +72,6 @@ pub enum TerrainFollowError {
     },
 }
 
-/// Most samples on one leg.
-const MAX_SAMPLES_PER_LEG: usize = 20_000;
-
-fn lerp(a: LatLon, b: LatLon, t: f64) -> LatLon {
-    LatLon::new(
-        a.lat_deg + (b.lat_deg - a.lat_deg) * t,
-        a.lon_deg + (b.lon_deg - a.lon_deg) * t,
-    )
-}
-
 /// Positions and ground elevations every `step_m` from `a` to `b`, both ends included.
 fn samples(
     dem: &Dem,
@@ -90,12 +80,10 @@ fn samples(
     step_m: f64,
     what: &dyn Fn() -> String,
 ) -> Result<Vec<(LatLon, f64)>, TerrainFollowError> {
-    let len = a.distance_m(b);
-    let n = ((len / step_m).ceil() as usize).clamp(1, MAX_SAMPLES_PER_LEG);
-    (0..=n)
-        .map(|k| {
-            let p = lerp(a, b, k as f64 / n as f64);
-            dem.elevation_m(p)
+    dem.profile_points(a, b, step_m)
+        .into_iter()
+        .map(|(_, p, ground)| {
+            ground
                 .map(|g| (p, g))
                 .ok_or_else(|| TerrainFollowError::NoData {
                     what: what(),
