@@ -17,6 +17,8 @@ pub mod split_order;
 pub mod survey;
 pub mod survey_doc;
 pub mod terrain;
+#[cfg(test)]
+pub(crate) mod test_fields;
 pub mod validate;
 
 pub use area::Area;

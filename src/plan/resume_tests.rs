@@ -1,19 +1,11 @@
 //! Tests of resuming.
 
 use super::*;
-use crate::geo::{Enu, LatLon, LocalFrame};
+use crate::geo::LatLon;
 use crate::plan::survey::{Angle, PointKind, SurveyParams, generate, mission_items};
 
-const O: LatLon = LatLon::new(42.52, 72.24);
-
 fn area() -> Area {
-    let f = LocalFrame::new(O);
-    Area::new(
-        [(0.0, 0.0), (400.0, 0.0), (400.0, 300.0), (0.0, 300.0)]
-            .iter()
-            .map(|(e, n)| f.to_latlon(Enu::new(*e, *n)))
-            .collect(),
-    )
+    crate::plan::test_fields::rect(400.0, 300.0)
 }
 
 fn survey() -> Survey {

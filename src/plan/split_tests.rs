@@ -5,17 +5,7 @@ use crate::geo::Enu;
 use crate::plan::document::VehicleKind;
 use crate::plan::survey::{Angle, SurveyParams, generate};
 
-const O: LatLon = LatLon::new(42.52, 72.24);
-
-fn field(w: f64, h: f64) -> Area {
-    let f = LocalFrame::new(O);
-    Area::new(
-        [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)]
-            .iter()
-            .map(|(e, n)| f.to_latlon(Enu::new(*e, *n)))
-            .collect(),
-    )
-}
+use crate::plan::test_fields::{O, rect as field};
 
 fn survey(area: &Area) -> Survey {
     generate(

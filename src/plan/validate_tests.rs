@@ -4,9 +4,7 @@ use super::*;
 use crate::geo::{Enu, LatLon, LocalFrame};
 use crate::plan::document::{Fence, FencePolygon, PlannedHome};
 use crate::plan::mission_stats::mission_stats;
-use crate::plan::terrain::{hgt_file_name, synthetic_hgt};
-
-const O: LatLon = LatLon::new(42.52, 72.24);
+use crate::plan::test_fields::{O, dem};
 
 fn at(e: f64, n: f64) -> LatLon {
     LocalFrame::new(O).to_latlon(Enu::new(e, n))
@@ -203,17 +201,6 @@ fn fence_violations_and_malformed_fences() {
     let f = validate(&doc, &Limits::default(), None);
     assert!(codes(&f).contains(&"fence-shape"));
     assert!(has_errors(&f));
-}
-
-fn dem(f: impl Fn(f64, f64) -> f64) -> Dem {
-    let frame = LocalFrame::new(O);
-    let bytes = synthetic_hgt(42, 72, 1201, |lat, lon| {
-        let e = frame.to_enu(LatLon::new(lat, lon));
-        f(e.east_m, e.north_m)
-    });
-    let mut d = Dem::new();
-    d.add_hgt(&hgt_file_name(42, 72), &bytes).expect("tile");
-    d
 }
 
 #[test]

@@ -3,31 +3,9 @@
 use super::*;
 use crate::geo::{Enu, LatLon, LocalFrame};
 use crate::plan::mission_item::{cmd, frame};
-use crate::plan::terrain::{Dem, hgt_file_name, synthetic_hgt};
+use crate::plan::terrain::Dem;
 
-const O: LatLon = LatLon::new(42.52, 72.24);
-
-/// A 3″ tile over `O` with elevation `f(east_m, north_m)` of `O`.
-fn dem(f: impl Fn(f64, f64) -> f64) -> Dem {
-    let frame = LocalFrame::new(O);
-    let bytes = synthetic_hgt(42, 72, 1201, |lat, lon| {
-        let e = frame.to_enu(LatLon::new(lat, lon));
-        f(e.east_m, e.north_m)
-    });
-    let mut d = Dem::new();
-    d.add_hgt(&hgt_file_name(42, 72), &bytes).expect("tile");
-    d
-}
-
-fn area(w: f64, h: f64) -> Area {
-    let f = LocalFrame::new(O);
-    Area::new(
-        [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)]
-            .iter()
-            .map(|(e, n)| f.to_latlon(Enu::new(*e, *n)))
-            .collect(),
-    )
-}
+use crate::plan::test_fields::{O, dem, rect as area};
 
 fn survey(a: &Area, home: Option<LatLon>) -> Survey {
     generate(

@@ -6,14 +6,23 @@ use crate::plan::document::VehicleKind;
 use crate::plan::geometry::{P2, Shape, TransectFrame, dist_to_segment};
 use proptest::prelude::*;
 
-const O: LatLon = LatLon::new(42.52, 72.24);
+use crate::plan::test_fields::{O, ring};
 
-/// A polygon from (east, north) metre offsets of `O`.
-fn ring(pts: &[(f64, f64)]) -> Vec<LatLon> {
-    let f = LocalFrame::new(O);
-    pts.iter()
-        .map(|(e, n)| f.to_latlon(Enu::new(*e, *n)))
-        .collect()
+/// The first leg of the flight (home, the path, home), mapped into the router's plane by
+/// `to`, that the router does not call clear.
+fn blocked_leg(s: &Survey, router: &Router, to: impl Fn(LatLon) -> P2) -> Option<(P2, P2)> {
+    let mut pts = vec![s.home];
+    pts.extend(s.path.iter().map(|x| x.pos));
+    pts.push(s.home);
+    pts.windows(2)
+        .map(|w| (to(w[0]), to(w[1])))
+        .find(|(a, b)| !router.clear(*a, *b))
+}
+
+/// A position in the plane of `f`.
+fn enu(f: &LocalFrame, l: LatLon) -> P2 {
+    let e = f.to_enu(l);
+    P2::new(e.east_m, e.north_m)
 }
 
 fn params(spacing: f64) -> SurveyParams {
@@ -128,16 +137,8 @@ fn u_field_camera_never_over_the_notch_and_detours_avoid_holes() {
     }
     // No leg of the whole path crosses the exclusion zone.
     let router = Router::new(&shape.holes, 0.0);
-    let mut pts = vec![s.home];
-    pts.extend(s.path.iter().map(|x| x.pos));
-    pts.push(s.home);
-    for w in pts.windows(2) {
-        let (a, b) = (f.to_enu(w[0]), f.to_enu(w[1]));
-        assert!(
-            router.clear(P2::new(a.east_m, a.north_m), P2::new(b.east_m, b.north_m)),
-            "leg {w:?} crosses the zone"
-        );
-    }
+    let leg = blocked_leg(&s, &router, |l| enu(&f, l));
+    assert_eq!(leg, None, "a leg crosses the zone");
     assert_eq!(s.blocked, 0);
 }
 
@@ -246,16 +247,11 @@ fn zone_margin_holds_in_narrow_notches_and_at_sharp_tips() {
             }
         }
         let router = Router::with_clearance(&holes, 0.0, 4.49);
-        let mut pts = vec![s.home];
-        pts.extend(s.path.iter().map(|x| x.pos));
-        pts.push(s.home);
-        for w in pts.windows(2) {
-            let (a, b) = (f.to_enu(w[0]), f.to_enu(w[1]));
-            assert!(
-                router.clear(P2::new(a.east_m, a.north_m), P2::new(b.east_m, b.north_m)),
-                "leg {w:?} passes within 4.5 m of a zone (angle {angle})"
-            );
-        }
+        let leg = blocked_leg(&s, &router, |l| enu(&f, l));
+        assert_eq!(
+            leg, None,
+            "a leg passes within 4.5 m of a zone (angle {angle})"
+        );
         assert_eq!(s.blocked, 0);
     }
 }
@@ -381,12 +377,7 @@ proptest! {
         // No leg of the flight, from home and back, goes through an exclusion zone.
         // ... nor nearer than (nearly) the zone margin to one.
         let router = Router::with_clearance(&shape.holes, 0.0, margin * 0.9 - 1e-3);
-        let mut pts = vec![s.home];
-        pts.extend(s.path.iter().map(|x| x.pos));
-        pts.push(s.home);
-        for w in pts.windows(2) {
-            let (a, b) = (tf.to_frame(f.to_enu(w[0])), tf.to_frame(f.to_enu(w[1])));
-            prop_assert!(router.clear(a, b), "leg {:?} -> {:?} crosses a zone", a, b);
-        }
+        let leg = blocked_leg(&s, &router, |l| tf.to_frame(f.to_enu(l)));
+        prop_assert_eq!(leg, None, "a leg crosses a zone or comes too near");
     }
 }
