@@ -38,6 +38,32 @@ fn missions() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("missions")
 }
 
+/// The transect count `plan survey` printed.
+fn transects(out: &str) -> usize {
+    out.lines()
+        .find_map(|l| {
+            l.split(" transects")
+                .next()
+                .filter(|_| l.contains(" transects ("))?
+                .trim()
+                .parse()
+                .ok()
+        })
+        .expect("transect count")
+}
+
+/// A closed GeoJSON ring ([lon, lat] pairs) through (east, north) metre offsets of `origin`.
+fn geo_ring(origin: steppe::geo::LatLon, pts: &[(f64, f64)]) -> Vec<[f64; 2]> {
+    let f = steppe::geo::LocalFrame::new(origin);
+    pts.iter()
+        .chain(pts.first())
+        .map(|(e, n)| {
+            let p = f.to_latlon(steppe::geo::Enu::new(*e, *n));
+            [p.lon_deg, p.lat_deg]
+        })
+        .collect()
+}
+
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
@@ -235,19 +261,11 @@ fn split_that_cannot_fit_exits_2_naming_the_smallest_k_and_resume_skips_transect
         "-o",
         s(&dir.join("rest.plan")),
     ]);
-    let count = |t: &str| -> usize {
-        t.lines()
-            .find_map(|l| {
-                l.split(" transects")
-                    .next()
-                    .filter(|_| l.contains(" transects ("))?
-                    .trim()
-                    .parse()
-                    .ok()
-            })
-            .expect("transect count")
-    };
-    assert_eq!(count(&resumed), count(&full) - 9, "{full}\n{resumed}");
+    assert_eq!(
+        transects(&resumed),
+        transects(&full) - 9,
+        "{full}\n{resumed}"
+    );
     let (_, err) = run(
         &[
             "plan",
@@ -345,15 +363,11 @@ fn bad_input_gets_clear_errors() {
     );
     // A pocket of the field closed off by four zones with 2 m gaps between them.
     let pocket = dir.join("pocket.geojson");
-    let f = steppe::geo::LocalFrame::new(steppe::geo::LatLon::new(42.52, 72.24));
-    let rect = |x0: f64, y0: f64, x1: f64, y1: f64| -> Vec<[f64; 2]> {
-        [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
-            .iter()
-            .map(|(e, n)| {
-                let p = f.to_latlon(steppe::geo::Enu::new(*e, *n));
-                [p.lon_deg, p.lat_deg]
-            })
-            .collect()
+    let rect = |x0: f64, y0: f64, x1: f64, y1: f64| {
+        geo_ring(
+            steppe::geo::LatLon::new(42.52, 72.24),
+            &[(x0, y0), (x1, y0), (x1, y1), (x0, y1)],
+        )
     };
     let gj = serde_json::json!({"type": "Polygon", "coordinates": [
         rect(0.0, 0.0, 300.0, 300.0),
@@ -636,18 +650,6 @@ fn terrain_following_and_clearance_checks_from_an_elevation_folder() {
         .map(|(k, _)| k)
         .collect();
     let seq = offs[7] - 1; // WPL row numbers count home as 0, like the autopilot
-    let count = |t: &str| -> usize {
-        t.lines()
-            .find_map(|l| {
-                l.split(" transects")
-                    .next()
-                    .filter(|_| l.contains(" transects ("))?
-                    .trim()
-                    .parse()
-                    .ok()
-            })
-            .expect("transect count")
-    };
     let resumed = ok(&[
         "plan",
         "survey",
@@ -666,7 +668,7 @@ fn terrain_following_and_clearance_checks_from_an_elevation_folder() {
         "-o",
         s(&dir.join("rest.waypoints")),
     ]);
-    assert_eq!(count(&resumed), offs.len() - 7, "{resumed}");
+    assert_eq!(transects(&resumed), offs.len() - 7, "{resumed}");
     let (_, err) = run(
         &[
             "plan",
@@ -688,32 +690,19 @@ fn plans_upload_mission_fence_and_rally_and_errors_are_refused_unless_forced() {
     let home = steppe::sim::SimConfig::copter().home;
     // A survey next to the simulator's home, with a rally point, written as a .plan.
     let field = dir.join("field.geojson");
-    let ring: Vec<[f64; 2]> = [
-        (50.0, 50.0),
-        (350.0, 50.0),
-        (350.0, 250.0),
-        (50.0, 250.0),
-        (50.0, 50.0),
-    ]
-    .iter()
-    .map(|(e, n)| {
-        let p = steppe::geo::LocalFrame::new(home).to_latlon(steppe::geo::Enu::new(*e, *n));
-        [p.lon_deg, p.lat_deg]
-    })
-    .collect();
-    let hole: Vec<[f64; 2]> = [
-        (150.0, 120.0),
-        (150.0, 180.0),
-        (220.0, 180.0),
-        (220.0, 120.0),
-        (150.0, 120.0),
-    ]
-    .iter()
-    .map(|(e, n)| {
-        let p = steppe::geo::LocalFrame::new(home).to_latlon(steppe::geo::Enu::new(*e, *n));
-        [p.lon_deg, p.lat_deg]
-    })
-    .collect();
+    let ring = geo_ring(
+        home,
+        &[(50.0, 50.0), (350.0, 50.0), (350.0, 250.0), (50.0, 250.0)],
+    );
+    let hole = geo_ring(
+        home,
+        &[
+            (150.0, 120.0),
+            (150.0, 180.0),
+            (220.0, 180.0),
+            (220.0, 120.0),
+        ],
+    );
     let gj = serde_json::json!({"type": "Polygon", "coordinates": [ring, hole]});
     std::fs::write(&field, gj.to_string()).expect("write");
     let plan = dir.join("field.plan");
