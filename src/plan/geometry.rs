@@ -337,14 +337,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn square(x: f64, y: f64, s: f64) -> Vec<P2> {
-        vec![
-            P2::new(x, y),
-            P2::new(x + s, y),
-            P2::new(x + s, y + s),
-            P2::new(x, y + s),
-        ]
-    }
+    use crate::plan::test_fields::square;
 
     #[test]
     fn scanline_of_a_u_shape_with_a_hole() {

@@ -3,6 +3,7 @@
 
 use crate::geo::{Enu, LatLon, LocalFrame};
 use crate::plan::Area;
+use crate::plan::geometry::P2;
 use crate::plan::terrain::{Dem, hgt_file_name, synthetic_hgt};
 
 /// The origin of the test fields.
@@ -31,4 +32,14 @@ pub fn dem(f: impl Fn(f64, f64) -> f64) -> Dem {
     let mut d = Dem::new();
     d.add_hgt(&hgt_file_name(42, 72), &bytes).expect("tile");
     d
+}
+
+/// A square in the plane, corner (`x`, `y`), side `s`, counter-clockwise.
+pub fn square(x: f64, y: f64, s: f64) -> Vec<P2> {
+    vec![
+        P2::new(x, y),
+        P2::new(x + s, y),
+        P2::new(x + s, y + s),
+        P2::new(x, y + s),
+    ]
 }

@@ -174,14 +174,7 @@ impl Router {
 mod tests {
     use super::*;
 
-    fn square(x: f64, y: f64, s: f64) -> Vec<P2> {
-        vec![
-            P2::new(x, y),
-            P2::new(x + s, y),
-            P2::new(x + s, y + s),
-            P2::new(x, y + s),
-        ]
-    }
+    use crate::plan::test_fields::square;
 
     #[test]
     fn goes_around_a_zone_with_the_margin() {
