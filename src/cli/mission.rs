@@ -68,15 +68,6 @@ enum MissionCmd {
     },
 }
 
-/// Reads a mission file, recognised by content.
-pub fn read_mission_file(path: &Path) -> Result<wpl::WplFile> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| anyhow::anyhow!("{}: not a text file ({e})", path.display()))?;
-    wpl::parse(&text)
-        .with_context(|| format!("{} is not a mission file Steppe can read", path.display()))
-}
-
 /// Writes `text` to `path` through a temporary file, so a failure never leaves half a file.
 pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
     let tmp = path.with_extension("steppe-tmp");
@@ -92,7 +83,8 @@ fn upload_ops(
     force: bool,
     checks: &super::plan::CheckArgs,
 ) -> Result<Vec<(MissionOp, String)>> {
-    let doc = super::plan::read_doc(file)?;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let doc = super::plan::doc_of(file, &bytes)?;
     let findings = validate(&doc, &checks.limits(None), checks.dem()?.as_ref());
     let errors = findings
         .iter()
@@ -107,14 +99,16 @@ fn upload_ops(
             file.display()
         );
     }
-    let text = std::fs::read_to_string(file).unwrap_or_default();
+    // The document was read from this text (read_document refuses anything else).
+    let text = std::str::from_utf8(&bytes).unwrap_or("");
     if !text
         .trim_start_matches('\u{feff}')
         .trim_start()
         .starts_with('{')
     {
         // A single-list text file: upload its rows as they are.
-        let f = read_mission_file(file)?;
+        let f = wpl::parse(text)
+            .with_context(|| format!("{} is not a mission file Steppe can read", file.display()))?;
         let kind = match (kind, f.mission_type) {
             (None, k) => k,
             (Some(k), inferred) if k == inferred || inferred == MissionType::Mission => k,

@@ -5,9 +5,9 @@
 use super::camera::CameraFileArg;
 use super::mission::write_atomically;
 use super::plan_survey::{self, SurveyArgs};
-use crate::formats::boundary::{plan_boundary, read_boundary};
+use crate::formats::boundary::plan_boundary;
 use crate::formats::convert::{fence_to_wpl, mission_to_wpl, rally_to_wpl};
-use crate::formats::document::read_document;
+use crate::formats::document::{Input, InputError, read_input as read_input_bytes};
 use crate::formats::geojson::write_geojson;
 use crate::formats::kml::write_kml;
 use crate::formats::plan::write_plan;
@@ -104,55 +104,31 @@ pub fn run(a: PlanArgs) -> Result<ExitCode> {
     }
 }
 
-/// What an input file holds.
-pub enum Input {
-    /// A mission document.
-    Doc(Box<MissionDocument>),
-    /// Field boundaries.
-    Boundary(Vec<Area>),
-}
-
-/// Reads a mission file or a boundary, recognised by content.
+/// Reads a mission file or a boundary, recognised by content ([`read_input_bytes`]).
 pub fn read_input(path: &Path) -> Result<Input> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let name = path.display().to_string();
-    let body = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace() && *b != 0xef && *b != 0xbb && *b != 0xbf)
-        .and_then(|i| bytes.get(i))
-        .copied();
-    let is_plan_json = || {
-        serde_json::from_slice::<serde_json::Value>(&bytes)
-            .ok()
-            .and_then(|v| {
-                v.as_object().map(|o| {
-                    o.contains_key("fileType")
-                        || o.contains_key("mission")
-                        || o.contains_key("items")
-                })
-            })
-            .unwrap_or(true)
-    };
-    let boundary = matches!(ext_of(path).as_str(), "kml" | "kmz" | "geojson")
-        || bytes.starts_with(b"PK")
-        || body == Some(b'<')
-        || (body == Some(b'{') && !is_plan_json());
-    if boundary {
-        let short = path
-            .file_name()
-            .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
-        return read_boundary(&bytes, &short)
-            .map(Input::Boundary)
-            .with_context(|| format!("{name} is not a boundary Steppe can read"));
-    }
-    read_document(&bytes)
-        .map(|d| Input::Doc(Box::new(d)))
-        .with_context(|| format!("{name} is not a mission file Steppe can read"))
+    input_of(path, &bytes)
 }
 
-/// Reads a mission document (not a boundary).
-pub fn read_doc(path: &Path) -> Result<MissionDocument> {
-    match read_input(path)? {
+/// [`read_input`] of a file's bytes already read.
+pub fn input_of(path: &Path, bytes: &[u8]) -> Result<Input> {
+    let name = path.display().to_string();
+    let short = path
+        .file_name()
+        .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+    read_input_bytes(bytes, &short).map_err(|e| match e {
+        InputError::Boundary(e) => {
+            anyhow!(e).context(format!("{name} is not a boundary Steppe can read"))
+        }
+        InputError::Document(e) => {
+            anyhow!(e).context(format!("{name} is not a mission file Steppe can read"))
+        }
+    })
+}
+
+/// Reads a mission document (not a boundary) from a file's bytes.
+pub fn doc_of(path: &Path, bytes: &[u8]) -> Result<MissionDocument> {
+    match input_of(path, bytes)? {
         Input::Doc(d) => Ok(*d),
         Input::Boundary(_) => bail!(
             "{} is a field boundary, not a mission; make a mission with `steppe plan survey --area {}`",
@@ -416,6 +392,8 @@ fn info(path: &Path, checks: &CheckArgs) -> Result<ExitCode> {
             .unwrap_or_default()
     );
     let mut interval = None;
+    // The camera list (built-in and the user's file) is read once, when a survey names one.
+    let mut known = None;
     for c in &doc.complex {
         match &c.kind {
             ComplexKind::Survey(r) => {
@@ -425,9 +403,10 @@ fn info(path: &Path, checks: &CheckArgs) -> Result<ExitCode> {
                     .map(|cam| format!(", GSD {:.2} cm/px", cam.gsd_cm(r.alt_m)))
                     .unwrap_or_default();
                 if let Some(cam) = cap.camera() {
-                    let known = CameraFileArg { cameras: None }.load().unwrap_or_default();
-                    interval =
-                        find_camera(&known, &cam.name).and_then(|c| c.min_trigger_interval_s);
+                    let list = known.get_or_insert_with(|| {
+                        CameraFileArg { cameras: None }.load().unwrap_or_default()
+                    });
+                    interval = find_camera(list, &cam.name).and_then(|c| c.min_trigger_interval_s);
                 }
                 println!(
                     "  survey (items {}–{}): {:.2} ha, camera {}, altitude {:.0} m, spacing {:.1} m, trigger {:.1} m{gsd}, {} photos",

@@ -4,7 +4,8 @@
 
 use super::camera::CameraFileArg;
 use super::common::ranged;
-use super::plan::{CheckArgs, Input, read_input};
+use super::plan::{CheckArgs, read_input};
+use crate::formats::document::Input;
 use crate::geo::LatLon;
 use crate::plan::Area;
 use crate::plan::camera::{AltOrGsd, Camera, Capture, CaptureGeometry, Orientation, lookup_camera};

@@ -173,10 +173,7 @@ pub fn read_boundary(bytes: &[u8], file_name: &str) -> Result<Vec<Area>, Boundar
                 column: e.column(),
                 message: e.to_string(),
             })?;
-        let is_plan = value.as_object().is_some_and(|o| {
-            o.contains_key("fileType") || o.contains_key("mission") || o.contains_key("items")
-        });
-        if is_plan {
+        if plan::is_plan_object(&value) {
             return plan_boundary(&plan::read_plan_value(&value)?);
         }
         return geojson::read_geojson_value(&value);

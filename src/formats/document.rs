@@ -2,9 +2,12 @@
 //! JSON, a QGC WPL 110 mission, fence or rally list, or MAVProxy's legacy fence and rally
 //! files. Extensions are not trusted: people rename files.
 
+use crate::formats::boundary::{BoundaryError, read_boundary};
 use crate::formats::convert::document_from_wpl;
-use crate::formats::plan::{PlanError, read_plan};
+use crate::formats::geojson::read_geojson_value;
+use crate::formats::plan::{PlanError, is_plan_object, read_plan, read_plan_value};
 use crate::formats::wpl::{self, WplError};
+use crate::plan::Area;
 use crate::plan::MissionDocument;
 use crate::plan::document::DocumentError;
 
@@ -34,6 +37,55 @@ pub fn read_document(bytes: &[u8]) -> Result<MissionDocument, ReadError> {
     }
     let file = wpl::parse(text)?;
     Ok(document_from_wpl(&file)?)
+}
+
+/// What a file holds: a mission document or field boundaries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// A mission, fence and/or rally points.
+    Doc(Box<MissionDocument>),
+    /// Field boundaries (KML, KMZ, GeoJSON).
+    Boundary(Vec<Area>),
+}
+
+/// Why [`read_input`] could not read a file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum InputError {
+    /// It looked like a boundary and failed as one.
+    #[error(transparent)]
+    Boundary(#[from] BoundaryError),
+    /// It looked like a mission file and failed as one.
+    #[error(transparent)]
+    Document(#[from] ReadError),
+}
+
+/// Reads a mission file or a field boundary, recognised by content (and by a `.kml`, `.kmz` or
+/// `.geojson` extension, for broken boundary files to get a boundary's error). JSON is parsed
+/// once: a plan's keys make it a plan, anything else is read as GeoJSON.
+pub fn read_input(bytes: &[u8], file_name: &str) -> Result<Input, InputError> {
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let text = std::str::from_utf8(bytes).unwrap_or("");
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    if matches!(ext.as_str(), "kml" | "kmz" | "geojson")
+        || bytes.starts_with(b"PK")
+        || body.starts_with('<')
+    {
+        return Ok(Input::Boundary(read_boundary(bytes, file_name)?));
+    }
+    if body.starts_with('{')
+        && let Ok(value) = serde_json::from_str::<serde_json::Value>(body)
+    {
+        return Ok(if is_plan_object(&value) {
+            Input::Doc(Box::new(read_plan_value(&value).map_err(ReadError::from)?))
+        } else {
+            Input::Boundary(read_geojson_value(&value)?)
+        });
+    }
+    // Text lists, and JSON that does not parse (read_document words the line and column).
+    Ok(Input::Doc(Box::new(read_document(bytes)?)))
 }
 
 /// Output formats for a mission document, chosen by the file extension.

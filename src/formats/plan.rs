@@ -131,6 +131,14 @@ pub fn read_plan(text: &str) -> Result<MissionDocument, PlanError> {
     read_plan_value(&root)
 }
 
+/// True when a JSON value looks like a QGroundControl plan (or legacy mission) rather than
+/// GeoJSON: it has the plan's top-level keys.
+pub fn is_plan_object(v: &Value) -> bool {
+    v.as_object().is_some_and(|o| {
+        o.contains_key("fileType") || o.contains_key("mission") || o.contains_key("items")
+    })
+}
+
 /// Reads an already parsed `.plan` or `.mission` JSON document.
 pub(crate) fn read_plan_value(root: &Value) -> Result<MissionDocument, PlanError> {
     let Some(obj) = root.as_object() else {
