@@ -28,6 +28,8 @@
 mod download;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_lossy;
 mod upload;
 
 use super::retry::{RetryTimer, Timing};
