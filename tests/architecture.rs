@@ -1,6 +1,7 @@
 //! The dependency rule of the design: pure logic (geometry, planning, formats, vehicle model,
-//! protocol machines, the tlog codec and summaries, the simulator's models) imports neither a
-//! GUI toolkit nor an async runtime; I/O lives at the edges (link, runtime, sim server, cli).
+//! protocol machines, the tlog codec and summaries, the simulator's models, alerts) imports
+//! neither a GUI toolkit nor an async runtime; I/O lives at the edges (link, runtime, sim
+//! server, sound player, cli).
 
 use std::path::{Path, PathBuf};
 
@@ -27,6 +28,8 @@ fn pure_modules_import_no_gui_or_async_runtime() {
         "log/info.rs",
         "log/info",
         "sim",
+        "alerts.rs",
+        "alerts",
     ];
     // The simulator's UDP server is its I/O edge.
     let edges = ["sim/server.rs"];
