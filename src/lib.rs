@@ -14,6 +14,8 @@
 
 #![warn(missing_docs)]
 
+pub mod alerts;
+pub mod app;
 pub mod cli;
 pub mod formats;
 pub mod geo;
@@ -23,6 +25,9 @@ pub mod plan;
 pub mod protocol;
 pub mod runtime;
 pub mod sim;
+pub mod sound;
 #[doc(hidden)]
 pub mod test_support;
+pub mod tiles;
+pub mod ui;
 pub mod vehicle;

@@ -15,3 +15,11 @@ pub fn samples_dir() -> PathBuf {
 pub fn sample(rel: &str) -> PathBuf {
     samples_dir().join(rel)
 }
+
+/// A fresh, empty temporary folder for one test (named by process and `name`).
+pub fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("steppe-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    let _ = std::fs::create_dir_all(&d);
+    d
+}

@@ -178,9 +178,74 @@ fn fly_demo(h: &mut BackendHandle, stop: &AtomicBool) -> Result<()> {
     Ok(())
 }
 
-/// Runs the default command.
-pub fn run(demo: bool, record: &super::common::RecordArgs) -> Result<ExitCode> {
+/// A concave field (an L of 420 × 260 m with a notch) east of `home`, for the demo's Plan
+/// view.
+pub fn demo_field(home: LatLon) -> Vec<LatLon> {
+    let origin = home.destination(90.0, 60.0).destination(0.0, 20.0);
+    [
+        (0.0, 0.0),
+        (0.0, 420.0),
+        (140.0, 420.0),
+        (140.0, 260.0),
+        (260.0, 230.0),
+        (260.0, 0.0),
+    ]
+    .into_iter()
+    .map(|(north, east)| origin.destination(0.0, north).destination(90.0, east))
+    .collect()
+}
+
+/// The tile set shipped for the demo (generated farmland around the simulator's home).
+fn demo_tiles() -> Option<std::path::PathBuf> {
+    let here = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/tiles/demo"));
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(|d| d.join("assets/tiles/demo")));
+    [Some(here), beside]
+        .into_iter()
+        .flatten()
+        .find(|p| p.is_dir())
+}
+
+fn gui(demo: bool, tlog: Option<std::path::PathBuf>) -> Result<ExitCode> {
+    let mut opts = crate::app::AppOptions {
+        tlog,
+        use_settings_links: !demo,
+        demo,
+        ..Default::default()
+    };
+    let mut sim_handle = None;
+    if demo {
+        let args = SimArgs {
+            vehicles: 2,
+            listen: Some(LinkSpec::UdpIn {
+                addr: "127.0.0.1".into(),
+                port: 0,
+            }),
+            ..SimArgs::default()
+        };
+        let sim = spawn(server_config(&args)?)?;
+        opts.links.push(LinkSpec::UdpOut {
+            host: "127.0.0.1".into(),
+            port: sim.local_addr().port(),
+        });
+        opts.plan_boundary = demo_field(crate::sim::config::DEFAULT_HOME);
+        opts.tiles = demo_tiles();
+        sim_handle = Some(sim);
+    }
+    let result = crate::app::run(opts);
+    if let Some(s) = sim_handle {
+        s.stop();
+    }
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+/// Runs the default command: the window, or with `terminal` the terminal live view.
+pub fn run(demo: bool, terminal: bool, record: &super::common::RecordArgs) -> Result<ExitCode> {
     let tlog = record.session_file()?;
+    if !terminal {
+        return gui(demo, tlog);
+    }
     let stop = Arc::new(AtomicBool::new(false));
     install_ctrl_c(Arc::clone(&stop));
     if !demo {

@@ -7,7 +7,7 @@ mod common;
 mod demo;
 mod mission;
 mod params;
-mod plan;
+pub(crate) mod plan;
 mod plan_survey;
 mod record;
 mod sim;
@@ -28,6 +28,9 @@ pub struct Cli {
     /// Start with two built-in simulated aircraft (no hardware needed).
     #[arg(long)]
     pub demo: bool,
+    /// Show the live view in the terminal instead of opening the window.
+    #[arg(long)]
+    pub terminal: bool,
     /// Session recording of the live view.
     #[command(flatten)]
     pub record: common::RecordArgs,
@@ -90,7 +93,7 @@ pub fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .try_init();
     let result = match cli.command {
-        None => demo::run(cli.demo, &cli.record),
+        None => demo::run(cli.demo, cli.terminal, &cli.record),
         Some(Cmd::Sim(a)) => sim::run(a),
         Some(Cmd::Watch(a)) => watch::run(a),
         Some(Cmd::Command(a)) => vehicle_cmd::run(a),

@@ -1,0 +1,328 @@
+//! The app without a window: it owns the engine handle and the UI model, turns engine events
+//! into messages, progress and map data, and panel commands into engine requests. The
+//! window (and the end-to-end test) call [`AppCore::pump`] once per frame.
+
+use crate::link::LinkState;
+use crate::plan::MissionType;
+use crate::runtime::{BackendHandle, Event, MissionOp, Request, SendError};
+use crate::ui::i18n::{tr, trf};
+use crate::ui::model::{Operation, UiCommand, UiModel, severity, vehicle_label};
+use crate::vehicle::FleetEvent;
+
+/// Finished operations kept for display.
+const OPS_KEPT: usize = 12;
+
+/// The engine and the model together.
+#[derive(Debug)]
+pub struct AppCore {
+    /// The engine (none in UI tests).
+    pub backend: Option<BackendHandle>,
+    /// The model the panels draw.
+    pub model: UiModel,
+}
+
+fn type_label(t: MissionType) -> &'static str {
+    match t {
+        MissionType::Mission => tr("mission"),
+        MissionType::Fence => tr("fence"),
+        MissionType::Rally => tr("rally"),
+    }
+}
+
+fn op_label(op: &MissionOp) -> String {
+    match op {
+        MissionOp::Upload(t, _) => trf("Upload {what}", &[("what", type_label(*t).to_owned())]),
+        MissionOp::Download(t) => trf("Download {what}", &[("what", type_label(*t).to_owned())]),
+        MissionOp::Clear(t) => trf("Clear {what}", &[("what", type_label(*t).to_owned())]),
+    }
+}
+
+impl AppCore {
+    /// An app over `backend` (or none).
+    pub fn new(backend: Option<BackendHandle>, model: UiModel) -> Self {
+        Self { backend, model }
+    }
+
+    /// One frame's work: take the latest snapshot, handle events, send queued commands.
+    /// Returns true when anything changed.
+    pub fn pump(&mut self) -> bool {
+        let mut changed = false;
+        if let Some(b) = &self.backend {
+            let snap = b.snapshot();
+            if !std::sync::Arc::ptr_eq(&snap, &self.model.snapshot) {
+                self.model.set_snapshot(snap);
+                changed = true;
+            }
+        }
+        while let Some(e) = self.backend.as_mut().and_then(BackendHandle::try_event) {
+            self.on_event(e);
+            changed = true;
+        }
+        let out = std::mem::take(&mut self.model.outbox);
+        for cmd in out {
+            self.dispatch(cmd);
+            changed = true;
+        }
+        changed
+    }
+
+    fn send(&mut self, r: Request) -> bool {
+        let Some(b) = &self.backend else {
+            self.model.status_note = Some(tr("Not connected to the engine").to_owned());
+            return false;
+        };
+        match b.send(r) {
+            Ok(()) => true,
+            Err(SendError::Full) => {
+                let t = tr("The engine is busy; the command was not sent. Try again.");
+                self.model.push_log(None, severity::ERROR, t);
+                false
+            }
+            Err(SendError::Closed) => {
+                self.model
+                    .push_log(None, severity::CRITICAL, tr("The engine has stopped"));
+                false
+            }
+        }
+    }
+
+    fn next_id(&self) -> u64 {
+        self.backend.as_ref().map_or(0, BackendHandle::next_id)
+    }
+
+    fn track(&mut self, op: Operation) {
+        self.model.ops.push(op);
+        let finished = self
+            .model
+            .ops
+            .iter()
+            .filter(|o| o.outcome.is_some())
+            .count();
+        if finished > OPS_KEPT
+            && let Some(i) = self.model.ops.iter().position(|o| o.outcome.is_some())
+        {
+            self.model.ops.remove(i);
+        }
+    }
+
+    /// Sends one panel command to the engine.
+    pub fn dispatch(&mut self, cmd: UiCommand) {
+        let id = self.next_id();
+        match cmd {
+            UiCommand::Action { target, action } => {
+                let label = format!("{} {}", vehicle_label(target), action.name());
+                if self.send(Request::Action { id, target, action }) {
+                    self.track(Operation {
+                        id,
+                        target,
+                        label,
+                        progress: (0, 0),
+                        outcome: None,
+                        list: None,
+                    });
+                }
+            }
+            UiCommand::Transfer { target, op } => {
+                let label = format!("{} · {}", op_label(&op), vehicle_label(target));
+                let list = match &op {
+                    MissionOp::Upload(t, _) | MissionOp::Download(t) | MissionOp::Clear(t) => {
+                        Some(*t)
+                    }
+                };
+                if self.send(Request::Mission { id, target, op }) {
+                    self.track(Operation {
+                        id,
+                        target,
+                        label,
+                        progress: (0, 0),
+                        outcome: None,
+                        list,
+                    });
+                }
+            }
+            UiCommand::AddLink(spec) => {
+                self.send(Request::AddLink(spec));
+            }
+            UiCommand::RemoveLink(link) => {
+                self.send(Request::RemoveLink(link));
+            }
+            UiCommand::ParamDownload { target } => {
+                if self.send(Request::ParamDownload { id, target }) {
+                    let label = trf("Parameters · {id}", &[("id", vehicle_label(target))]);
+                    self.track(Operation {
+                        id,
+                        target,
+                        label,
+                        progress: (0, 0),
+                        outcome: None,
+                        list: None,
+                    });
+                }
+            }
+            UiCommand::ParamSet {
+                target,
+                name,
+                value,
+            } => {
+                self.send(Request::ParamSet {
+                    id,
+                    target,
+                    name,
+                    value,
+                });
+            }
+        }
+    }
+
+    /// Applies one engine event to the model.
+    pub fn on_event(&mut self, e: Event) {
+        let m = &mut self.model;
+        match e {
+            Event::Fleet(f) => self.on_fleet(f),
+            Event::Progress {
+                id, done, total, ..
+            } => {
+                if let Some(op) = m.op_mut(id) {
+                    op.progress = (done, total);
+                }
+            }
+            Event::CommandDone { id, result } => {
+                let Some(op) = m.op_mut(id) else { return };
+                let (label, target) = (op.label.clone(), op.target);
+                op.outcome = Some(
+                    result
+                        .clone()
+                        .map(|()| tr("accepted").to_owned())
+                        .map_err(|e| e.to_string()),
+                );
+                match result {
+                    Ok(()) => m.push_log(
+                        Some(target),
+                        severity::INFO,
+                        format!("{label}: {}", tr("accepted")),
+                    ),
+                    Err(e) => m.push_log(Some(target), severity::ERROR, format!("{label}: {e}")),
+                }
+            }
+            Event::MissionDone { id, result } => {
+                let Some(op) = m.op_mut(id) else { return };
+                let (label, target, list) = (op.label.clone(), op.target, op.list);
+                match result {
+                    Ok(items) => {
+                        op.outcome = Some(Ok(trf("{n} items", &[("n", items.len().to_string())])));
+                        if let Some(t) = list {
+                            m.onboard.insert((target, t.into()), items.clone());
+                        }
+                        m.push_log(
+                            Some(target),
+                            severity::INFO,
+                            format!("{label}: {} {}", items.len(), tr("items")),
+                        );
+                    }
+                    Err(e) => {
+                        op.outcome = Some(Err(e.to_string()));
+                        m.push_log(Some(target), severity::ERROR, format!("{label}: {e}"));
+                    }
+                }
+            }
+            Event::ParamsDone { id, result } => {
+                if let Some(op) = m.op_mut(id) {
+                    op.outcome = Some(
+                        result
+                            .map(|t| trf("{n} parameters", &[("n", t.len().to_string())]))
+                            .map_err(|e| e.to_string()),
+                    );
+                }
+            }
+            Event::ParamSetDone { result, .. } => match result {
+                Ok(p) => m.push_log(
+                    None,
+                    severity::INFO,
+                    trf("parameter set to {v}", &[("v", p.value.to_string())]),
+                ),
+                Err(e) => m.push_log(None, severity::ERROR, e.to_string()),
+            },
+            Event::Link { spec, state, .. } => {
+                let (sev, text) = match state {
+                    LinkState::Connecting => (severity::INFO, tr("connecting").to_owned()),
+                    LinkState::Up { detail, .. } => {
+                        (severity::NOTICE, format!("{} — {detail}", tr("up")))
+                    }
+                    LinkState::Down { reason, .. } => {
+                        (severity::WARNING, format!("{}: {reason}", tr("down")))
+                    }
+                    LinkState::Closed => (severity::INFO, tr("closed").to_owned()),
+                };
+                m.push_log(None, sev, format!("{spec}: {text}"));
+            }
+            Event::Recorder(r) => {
+                let text = match (&r.error, r.closed) {
+                    (Some(e), _) => (
+                        severity::CRITICAL,
+                        trf("Recording failed: {e}", &[("e", e.clone())]),
+                    ),
+                    (None, true) => (
+                        severity::INFO,
+                        trf(
+                            "Recording closed: {path}",
+                            &[("path", r.path.display().to_string())],
+                        ),
+                    ),
+                    (None, false) => (
+                        severity::INFO,
+                        trf(
+                            "Recording to {path}",
+                            &[("path", r.path.display().to_string())],
+                        ),
+                    ),
+                };
+                m.push_log(None, text.0, text.1);
+            }
+            Event::Warning(w) => m.push_log(None, severity::WARNING, w),
+        }
+    }
+
+    fn on_fleet(&mut self, f: FleetEvent) {
+        let m = &mut self.model;
+        match f {
+            FleetEvent::StatusText {
+                id, severity, text, ..
+            } => m.push_log(Some(id), severity, text),
+            FleetEvent::CameraTrigger { id, event } => m.tracks.photo(id, &event),
+            FleetEvent::VehicleAppeared { id, mode, .. } => {
+                m.push_log(
+                    Some(id),
+                    severity::NOTICE,
+                    trf("connected, mode {mode}", &[("mode", mode)]),
+                );
+            }
+            FleetEvent::ModeChanged { id, to, .. } => m.push_log(
+                Some(id),
+                severity::NOTICE,
+                trf("mode {mode}", &[("mode", to)]),
+            ),
+            FleetEvent::Armed { id, .. } => m.push_log(Some(id), severity::WARNING, tr("ARMED")),
+            FleetEvent::Disarmed { id, .. } => {
+                m.push_log(Some(id), severity::NOTICE, tr("Disarmed"))
+            }
+            FleetEvent::VehicleLost { id, .. } => {
+                m.push_log(Some(id), severity::CRITICAL, tr("link lost"))
+            }
+            FleetEvent::VehicleRegained { id, .. } => {
+                m.push_log(Some(id), severity::NOTICE, tr("link regained"))
+            }
+            FleetEvent::GpsFixChanged { id, to, .. } => {
+                m.push_log(
+                    Some(id),
+                    if to < 3 {
+                        severity::WARNING
+                    } else {
+                        severity::INFO
+                    },
+                    format!("GPS: {}", crate::vehicle::gps_fix_name(to)),
+                );
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The link manager: every link with its state and counters, remove, and add by connection
+//! string (UDP, TCP, serial with the ports found on this machine and a baud choice).
+
+use crate::link::{LinkSpec, LinkState};
+use crate::ui::i18n::{tr, trf};
+use crate::ui::model::{UiCommand, UiModel};
+use crate::ui::theme::palette;
+use egui::{RichText, Ui};
+
+/// Common telemetry radio speeds.
+const BAUDS: [u32; 6] = [57_600, 115_200, 230_400, 460_800, 921_600, 9_600];
+
+/// The Links view.
+pub fn links_ui(ui: &mut Ui, m: &mut UiModel, new_link: &mut String) {
+    let p = palette(m.settings.theme);
+    ui.heading(tr("Links"));
+    let now = m.now_us;
+    let links = m.snapshot.links.clone();
+    if links.is_empty() {
+        ui.label(tr("No links open"));
+    }
+    egui::Grid::new("links")
+        .striped(true)
+        .num_columns(5)
+        .show(ui, |ui| {
+            for h in [tr("Link"), tr("State"), tr("Received"), tr("Sent"), ""] {
+                ui.label(RichText::new(h).strong());
+            }
+            ui.end_row();
+            for l in &links {
+                ui.label(RichText::new(l.spec.to_string()).monospace());
+                let (text, c) = match &l.state {
+                    LinkState::Connecting => (tr("connecting").to_owned(), p.warn),
+                    LinkState::Up { detail, .. } => (format!("{} — {detail}", tr("up")), p.good),
+                    LinkState::Down {
+                        reason,
+                        retry_in_ms,
+                    } => (
+                        trf(
+                            "down: {reason}; retry in {s} s",
+                            &[
+                                ("reason", reason.clone()),
+                                ("s", format!("{:.0}", *retry_in_ms as f64 / 1000.0)),
+                            ],
+                        ),
+                        p.bad,
+                    ),
+                    LinkState::Closed => (tr("closed").to_owned(), p.stale),
+                };
+                ui.label(RichText::new(text).color(c));
+                let rx = &l.stats.rx;
+                let heard = l
+                    .stats
+                    .last_heard_s(now)
+                    .map_or("—".into(), |s| format!("{s:.1} s"));
+                ui.label(format!(
+                    "{} B · {} {} · {} CRC · {} {heard}",
+                    rx.bytes,
+                    rx.frames,
+                    tr("frames"),
+                    rx.crc_errors,
+                    tr("heard")
+                ));
+                ui.label(format!("{} {}", l.stats.tx_frames, tr("frames")));
+                if ui.button(tr("Remove")).clicked() {
+                    m.outbox.push(UiCommand::RemoveLink(l.id));
+                }
+                ui.end_row();
+            }
+        });
+    ui.separator();
+    ui.label(RichText::new(tr("Add a link")).strong());
+    ui.label(RichText::new("udpin:0.0.0.0:14550 · udpout:192.168.4.1:14550 · tcp:127.0.0.1:5760 · serial:/dev/ttyUSB0:57600").monospace().weak());
+    ui.horizontal(|ui| {
+        ui.text_edit_singleline(new_link);
+        if ui.button(tr("Add")).clicked() {
+            match new_link.trim().parse::<LinkSpec>() {
+                Ok(spec) => {
+                    m.outbox.push(UiCommand::AddLink(spec));
+                    new_link.clear();
+                    m.status_note = None;
+                }
+                Err(e) => m.status_note = Some(format!("{}: {e}", new_link.trim())),
+            }
+        }
+    });
+    let ports = tokio_serial::available_ports().unwrap_or_default();
+    if !ports.is_empty() {
+        ui.label(RichText::new(tr("Serial ports")).strong());
+        for port in ports {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(&port.port_name).monospace());
+                for b in BAUDS {
+                    if ui.small_button(b.to_string()).clicked() {
+                        *new_link = format!("serial:{}:{b}", port.port_name);
+                    }
+                }
+            });
+        }
+    }
+}

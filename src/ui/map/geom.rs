@@ -1,0 +1,99 @@
+//! Screen-space helpers for the map: "nice" round steps for graticules and scale bars, and
+//! trail decimation that drops points closer than a pixel or so to the last one drawn and
+//! cuts the line where it leaves the visible area, so a 2-hour trail costs little per frame.
+
+use egui::{Pos2, Rect};
+
+/// The largest 1-2-5 × 10ⁿ value not above `x` (for x > 0).
+pub fn nice_step(x: f64) -> f64 {
+    if !(x.is_finite() && x > 0.0) {
+        return 1.0;
+    }
+    let p = 10f64.powf(x.log10().floor());
+    let f = x / p;
+    let m = if f >= 5.0 {
+        5.0
+    } else if f >= 2.0 {
+        2.0
+    } else {
+        1.0
+    };
+    m * p
+}
+
+/// Splits a screen polyline into runs inside `view`, skipping points within `min_px` of the
+/// previous kept point. A run ends where the line leaves `view` (its first point outside
+/// is kept so the line reaches the edge).
+pub fn screen_decimated(
+    points: impl Iterator<Item = Pos2>,
+    min_px: f32,
+    view: Rect,
+) -> Vec<Vec<Pos2>> {
+    let mut runs: Vec<Vec<Pos2>> = Vec::new();
+    let mut run: Vec<Pos2> = Vec::new();
+    let mut prev_inside = false;
+    let mut prev: Option<Pos2> = None;
+    let min2 = min_px * min_px;
+    for p in points {
+        let inside = view.contains(p);
+        if inside || prev_inside {
+            if !prev_inside && let Some(q) = prev {
+                // Entering: start from the point outside.
+                run.push(q);
+            }
+            match run.last() {
+                Some(last) if inside && (p - *last).length_sq() < min2 => {}
+                _ => run.push(p),
+            }
+        }
+        if !inside && prev_inside {
+            runs.push(std::mem::take(&mut run));
+        }
+        prev_inside = inside;
+        prev = Some(p);
+    }
+    if run.len() > 1 {
+        runs.push(run);
+    }
+    runs.retain(|r| r.len() > 1);
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::pos2;
+
+    #[test]
+    fn nice_steps() {
+        assert_eq!(nice_step(7.0), 5.0);
+        assert_eq!(nice_step(130.0), 100.0);
+        assert_eq!(nice_step(0.0031), 0.002);
+        assert_eq!(nice_step(-1.0), 1.0);
+    }
+
+    #[test]
+    fn decimation_keeps_shape_and_clips() {
+        let view = Rect::from_min_max(pos2(0.0, 0.0), pos2(100.0, 100.0));
+        // 10 000 points along a 90 px line: about 60 survive at 1.5 px.
+        let pts = (0..10_000).map(|i| pos2(5.0 + i as f32 * 0.009, 50.0));
+        let runs = screen_decimated(pts, 1.5, view);
+        assert_eq!(runs.len(), 1);
+        assert!((55..=65).contains(&runs[0].len()), "{}", runs[0].len());
+        // Out, in, out, in: two runs, each starting from the point outside.
+        let pts = [
+            pos2(-10.0, 5.0),
+            pos2(10.0, 5.0),
+            pos2(150.0, 5.0),
+            pos2(150.0, 50.0),
+            pos2(50.0, 50.0),
+        ];
+        let runs = screen_decimated(pts.into_iter(), 1.0, view);
+        assert_eq!(runs.len(), 2, "{runs:?}");
+        assert_eq!(
+            runs[0],
+            vec![pos2(-10.0, 5.0), pos2(10.0, 5.0), pos2(150.0, 5.0)]
+        );
+        assert_eq!(runs[1], vec![pos2(150.0, 50.0), pos2(50.0, 50.0)]);
+    }
+}

@@ -1,0 +1,177 @@
+//! The desktop app's panels, one per file, drawn from a [`model::UiModel`] and emitting
+//! [`model::UiCommand`]s. Only this module and [`crate::app`] import egui.
+
+pub mod fly;
+pub mod format;
+pub mod i18n;
+pub mod links;
+pub mod map;
+pub mod model;
+pub mod plan;
+pub mod settings;
+pub mod settings_ui;
+pub mod theme;
+pub mod tracks;
+
+use egui::{RichText, Ui};
+use i18n::tr;
+use model::{UiModel, View};
+
+/// What the panels keep between frames beyond the model: map state and text fields.
+#[derive(Debug, Default)]
+pub struct Panels {
+    /// The map.
+    pub map: map::MapView,
+    /// Plan view: the file path field.
+    pub plan_file: String,
+    /// Pre-flight: the new checklist item being typed.
+    pub new_check: String,
+    /// Links view: the connection string being typed.
+    pub new_link: String,
+}
+
+/// The top bar: views, alerts, language.
+fn top_bar(ui: &mut Ui, m: &mut UiModel) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Steppe").strong().size(18.0));
+        ui.separator();
+        for (v, name) in [
+            (View::Fly, tr("Fly")),
+            (View::Plan, tr("Plan")),
+            (View::Links, tr("Links")),
+            (View::Settings, tr("Settings")),
+        ] {
+            ui.selectable_value(&mut m.view, v, RichText::new(name).size(16.0));
+        }
+        ui.separator();
+        if let Some(n) = &m.status_note {
+            ui.label(RichText::new(n).italics());
+        }
+    });
+    alert_banner(ui, m);
+}
+
+/// An alert's name in the UI language.
+pub fn alert_title(kind: crate::alerts::AlertKind) -> &'static str {
+    use crate::alerts::AlertKind as K;
+    match kind {
+        K::LinkLost => tr("Link lost"),
+        K::CriticalBattery => tr("Critical battery"),
+        K::Failsafe => tr("Failsafe"),
+        K::GeofenceBreach => tr("Geofence breach"),
+        K::LowBattery => tr("Low battery"),
+        K::GpsLost => tr("GPS lost"),
+        K::EkfBad => tr("EKF bad"),
+    }
+}
+
+/// Active alerts as coloured bars across the window: unacknowledged ones large with an
+/// "Acknowledge" button (which silences the tone), acknowledged ones small while their
+/// condition lasts.
+fn alert_banner(ui: &mut Ui, m: &mut UiModel) {
+    let p = theme::palette(m.settings.theme);
+    let mut ack = None;
+    for a in m.alerts.active() {
+        let critical = a.severity == crate::alerts::Severity::Critical;
+        let (bg, fg) = if critical {
+            (p.bad, egui::Color32::WHITE)
+        } else {
+            (p.warn, egui::Color32::BLACK)
+        };
+        let who = i18n::trf("Vehicle {id}", &[("id", model::vehicle_label(a.vehicle))]);
+        let title = format!("{who} — {}", alert_title(a.kind));
+        egui::Frame::new()
+            .fill(bg)
+            .inner_margin(4.0)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    let size = if a.acknowledged { 13.0 } else { 18.0 };
+                    ui.label(RichText::new(&title).color(fg).strong().size(size));
+                    ui.label(RichText::new(&a.text).color(fg).size(size - 3.0));
+                    if !a.acknowledged && ui.button(tr("Acknowledge")).clicked() {
+                        ack = Some((a.vehicle, a.kind));
+                    }
+                });
+            });
+    }
+    if let Some((v, k)) = ack {
+        m.alerts.acknowledge(v, k);
+    }
+}
+
+/// Draws the whole window.
+pub fn root_ui(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
+    egui::Panel::top("top").show(ui, |ui| top_bar(ui, m));
+    match m.view {
+        View::Fly => fly_view(ui, m, g),
+        View::Plan => {
+            egui::Panel::left("plan-panel")
+                .default_size(340.0)
+                .show(ui, |ui| {
+                    plan::panel::plan_panel_ui(ui, m, &mut g.plan_file);
+                });
+            egui::CentralPanel::default().show(ui, |ui| map::map_ui(ui, &mut g.map, m));
+        }
+        View::Links => {
+            egui::CentralPanel::default().show(ui, |ui| links::links_ui(ui, m, &mut g.new_link));
+        }
+        View::Params | View::Settings => {
+            egui::CentralPanel::default().show(ui, |ui| settings_ui::settings_ui(ui, m));
+        }
+    }
+    fly::actions::confirm_ui(ui.ctx(), m);
+}
+
+fn fly_view(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
+    egui::Panel::left("fly-left")
+        .default_size(330.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("cards")
+                .show(ui, |ui| {
+                    let now = m.now_us;
+                    let units = m.settings.units;
+                    let selected = m.selected_vehicle().cloned();
+                    fly::hud::hud_ui(
+                        ui,
+                        selected.as_ref(),
+                        now,
+                        units,
+                        ui.available_width().min(320.0),
+                    );
+                    let vehicles = m.snapshot.vehicles.clone();
+                    if vehicles.is_empty() {
+                        ui.label(RichText::new(tr("Waiting for vehicles…")).size(16.0));
+                    }
+                    for (i, v) in vehicles.iter().enumerate() {
+                        if fly::status_card::status_card_ui(ui, m, v, i) {
+                            m.selected = Some(v.id);
+                        }
+                    }
+                });
+        });
+    egui::Panel::right("fly-right")
+        .default_size(330.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("actions")
+                .show(ui, |ui| {
+                    fly::actions::actions_ui(ui, m);
+                    ui.separator();
+                    egui::CollapsingHeader::new(tr("Mission transfer"))
+                        .default_open(true)
+                        .show(ui, |ui| fly::transfers::transfers_ui(ui, m));
+                    egui::CollapsingHeader::new(tr("Pre-flight"))
+                        .default_open(false)
+                        .show(ui, |ui| {
+                            fly::preflight::preflight_ui(ui, m, &mut g.new_check)
+                        });
+                });
+        });
+    egui::Panel::bottom("messages")
+        .default_size(150.0)
+        .resizable(true)
+        .show(ui, |ui| fly::messages::messages_ui(ui, m));
+    egui::CentralPanel::default().show(ui, |ui| map::map_ui(ui, &mut g.map, m));
+}

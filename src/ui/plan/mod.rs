@@ -1,0 +1,6 @@
+//! The Plan view: the plan model (pure) and its side panel.
+
+pub mod model;
+pub mod panel;
+
+pub use model::PlanModel;

@@ -1,0 +1,119 @@
+//! The Settings view: language, theme, UI scale, units, map background and user tile
+//! sources, alert thresholds and sound. Changes apply at once and are saved on exit.
+
+use crate::ui::i18n::{Language, tr};
+use crate::ui::model::UiModel;
+use crate::ui::settings::{CustomSource, MapBackground, Theme, Units};
+use egui::{RichText, Slider, Ui};
+
+/// The Settings view.
+pub fn settings_ui(ui: &mut Ui, m: &mut UiModel) {
+    let s = &mut m.settings;
+    ui.heading(tr("Settings"));
+    egui::Grid::new("settings")
+        .num_columns(2)
+        .spacing([16.0, 8.0])
+        .show(ui, |ui| {
+            ui.label(tr("Language"));
+            ui.horizontal(|ui| {
+                for l in Language::ALL {
+                    ui.selectable_value(&mut s.language, l, l.native_name());
+                }
+            });
+            ui.end_row();
+            ui.label(tr("Theme"));
+            ui.horizontal(|ui| {
+                ui.selectable_value(
+                    &mut s.theme,
+                    Theme::Daylight,
+                    tr("Daylight (high contrast)"),
+                );
+                ui.selectable_value(&mut s.theme, Theme::Dark, tr("Dark"));
+            });
+            ui.end_row();
+            ui.label(tr("UI scale"));
+            ui.add(Slider::new(&mut s.ui_scale, 0.75..=2.5).step_by(0.05));
+            ui.end_row();
+            ui.label(tr("Units"));
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut s.units, Units::Metric, tr("Metric"));
+                ui.selectable_value(&mut s.units, Units::Imperial, tr("Imperial"));
+            });
+            ui.end_row();
+            ui.label(tr("Battery warning"));
+            ui.add(Slider::new(&mut s.battery_warn_pct, 5.0..=60.0).suffix(" %"));
+            ui.end_row();
+            ui.label(tr("Battery critical"));
+            ui.add(Slider::new(&mut s.battery_critical_pct, 0.0..=s.battery_warn_pct).suffix(" %"));
+            ui.end_row();
+            ui.label(tr("Alert sound"));
+            ui.checkbox(&mut s.sound, tr("Play alert tones"));
+            ui.end_row();
+        });
+    ui.separator();
+    ui.label(RichText::new(tr("Map background")).strong());
+    let map = &mut s.map;
+    ui.radio_value(
+        &mut map.background,
+        MapBackground::None,
+        tr("No tiles (graticule only)"),
+    );
+    ui.radio_value(
+        &mut map.background,
+        MapBackground::OpenStreetMap,
+        tr("OpenStreetMap (online, cached)"),
+    );
+    for (i, c) in map.custom.iter().enumerate() {
+        ui.radio_value(
+            &mut map.background,
+            MapBackground::Custom(i),
+            format!("{} — {}", c.name, c.url),
+        );
+    }
+    let mut offline = match &map.background {
+        MapBackground::Offline(p) => p.display().to_string(),
+        _ => String::new(),
+    };
+    ui.horizontal(|ui| {
+        ui.label(tr("Offline tiles (XYZ folder, .mbtiles, .pmtiles)"));
+        if ui.text_edit_singleline(&mut offline).lost_focus() && !offline.trim().is_empty() {
+            map.background = MapBackground::Offline(offline.trim().into());
+        }
+    });
+    ui.collapsing(tr("Add an online source (e.g. satellite)"), |ui| {
+        let id = ui.scope_id().with("new-source");
+        let (mut name, mut url): (String, String) =
+            ui.data_mut(|d| d.get_temp(id).unwrap_or_default());
+        ui.horizontal(|ui| {
+            ui.label(tr("Name"));
+            ui.text_edit_singleline(&mut name);
+        });
+        ui.horizontal(|ui| {
+            ui.label(tr("URL template"));
+            ui.text_edit_singleline(&mut url);
+        });
+        let ok = url.contains("{z}")
+            && url.contains("{x}")
+            && url.contains("{y}")
+            && (url.starts_with("http://") || url.starts_with("https://"));
+        if ui
+            .add_enabled(
+                ok && !name.trim().is_empty(),
+                egui::Button::new(tr("Add source")),
+            )
+            .clicked()
+        {
+            map.custom.push(CustomSource {
+                name: name.trim().to_owned(),
+                url: url.trim().to_owned(),
+            });
+            map.background = MapBackground::Custom(map.custom.len() - 1);
+            name.clear();
+            url.clear();
+        }
+        if !ok && !url.is_empty() {
+            ui.label(tr("The template needs http(s):// and {z}, {x}, {y}."));
+        }
+        ui.data_mut(|d| d.insert_temp(id, (name, url)));
+    });
+}
