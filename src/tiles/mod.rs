@@ -275,6 +275,72 @@ mod tests {
         assert!(checked >= 9, "checked {checked} files");
     }
 
+    /// The committed demo set (examples/gen_demo_tiles.rs) covers the simulator's flying area
+    /// at every zoom, decodes, and joins seamlessly across tiles and zoom levels.
+    #[test]
+    fn demo_tile_set_covers_home_and_joins_up() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/tiles/demo");
+        let store = open_store(&root).unwrap();
+        assert_eq!(store.zoom_range(), Some((3, 18)));
+        let home = crate::sim::config::DEFAULT_HOME;
+        let decode = |id: TileId| {
+            let png = store
+                .get(id)
+                .unwrap()
+                .unwrap_or_else(|| panic!("no tile {id}"));
+            image::load_from_memory(&png).unwrap().to_rgb8()
+        };
+        for z in 3..=18 {
+            let img = decode(TileId::containing(home, z));
+            assert_eq!(img.dimensions(), (256, 256));
+        }
+        // The survey area (700 m east, 300 m north of home) with a margin, at full detail.
+        let area = BBox::around(home, 900.0, 900.0).unwrap();
+        for id in tiles_covering(&area, 13..=18) {
+            assert!(store.get(id).unwrap().is_some(), "missing {id}");
+        }
+        let mean_diff = |a: &[[u8; 3]], b: &[[u8; 3]]| {
+            let sum: u32 = a
+                .iter()
+                .zip(b)
+                .flat_map(|(p, q)| (0..3).map(move |i| u32::from(p[i].abs_diff(q[i]))))
+                .sum();
+            f64::from(sum) / (a.len() * 3) as f64
+        };
+        // Across a tile edge: the last column of one tile against the first of the next.
+        let a = TileId::containing(home, 18);
+        let (left, right) = (decode(a), decode(TileId { x: a.x + 1, ..a }));
+        let edge_l: Vec<[u8; 3]> = (0..256).map(|y| left.get_pixel(255, y).0).collect();
+        let edge_r: Vec<[u8; 3]> = (0..256).map(|y| right.get_pixel(0, y).0).collect();
+        let inner: Vec<[u8; 3]> = (0..256).map(|y| left.get_pixel(254, y).0).collect();
+        let across = mean_diff(&edge_l, &edge_r);
+        assert!(across <= mean_diff(&edge_l, &inner) + 6.0, "seam {across}");
+        // Across zooms: the zoom-18 tile halved looks like its quarter of the zoom-17 tile.
+        let parent = decode(a.parent().unwrap());
+        let (ox, oy) = ((a.x % 2) * 128, (a.y % 2) * 128);
+        let mut halved = Vec::new();
+        let mut quarter = Vec::new();
+        for y in 0..128 {
+            for x in 0..128 {
+                let px = |dx, dy| left.get_pixel(2 * x + dx, 2 * y + dy).0;
+                let avg = |i: usize| {
+                    let s: u32 = [px(0, 0), px(1, 0), px(0, 1), px(1, 1)]
+                        .iter()
+                        .map(|p| u32::from(p[i]))
+                        .sum();
+                    (s / 4) as u8
+                };
+                halved.push([avg(0), avg(1), avg(2)]);
+                quarter.push(parent.get_pixel(ox + x, oy + y).0);
+            }
+        }
+        let zoom_diff = mean_diff(&halved, &quarter);
+        assert!(
+            zoom_diff < 8.0,
+            "zoom 17 and 18 disagree by {zoom_diff} levels"
+        );
+    }
+
     #[test]
     fn sniffs_formats() {
         assert_eq!(
