@@ -74,7 +74,8 @@ pub(crate) fn gunzip(data: &[u8], limit_bytes: usize) -> Result<Vec<u8>, GzipErr
     let entry = zip
         .by_index(0)
         .map_err(|e| GzipError::Corrupt(e.to_string()))?;
-    let mut out = Vec::with_capacity(declared as usize);
+    // The trailer is untrusted until the CRC matches: grow as data actually arrives.
+    let mut out = Vec::with_capacity((declared as usize).min(1 << 20));
     entry
         .take(limit_bytes as u64 + 1)
         .read_to_end(&mut out)
@@ -133,7 +134,8 @@ fn header_len(data: &[u8]) -> Result<usize, GzipError> {
     if flags & FEXTRA != 0 {
         let xlen = data
             .get(pos..pos + 2)
-            .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+            .and_then(|b| <[u8; 2]>::try_from(b).ok())
+            .map(|b| usize::from(u16::from_le_bytes(b)))
             .ok_or_else(truncated)?;
         pos += 2 + xlen;
     }
@@ -154,8 +156,8 @@ fn header_len(data: &[u8]) -> Result<usize, GzipError> {
 }
 
 fn le_u32(data: &[u8], at: usize) -> Option<u32> {
-    let b = data.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    let b: [u8; 4] = data.get(at..at.checked_add(4)?)?.try_into().ok()?;
+    Some(u32::from_le_bytes(b))
 }
 
 /// A one-entry zip archive (local header, data, central directory, end record) holding the raw
