@@ -24,6 +24,7 @@ pub mod xyz;
 
 use std::path::{Path, PathBuf};
 
+pub use gzip::GzipError;
 pub use id::{
     BBox, MAX_LAT_DEG, MAX_ZOOM, TileId, TileRange, count_tiles, lat_of_fraction, pixel_size_m,
     tiles_covering, tiles_per_side, world_fraction,
