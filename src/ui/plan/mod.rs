@@ -2,5 +2,7 @@
 
 pub mod model;
 pub mod panel;
+pub mod waypoints;
+pub mod waypoints_panel;
 
 pub use model::PlanModel;
