@@ -30,9 +30,15 @@ fn pure_modules_import_no_gui_or_async_runtime() {
         "sim",
         "alerts.rs",
         "alerts",
+        "tiles",
+        "ui/plan/model.rs",
     ];
-    // The simulator's UDP server is its I/O edge.
-    let edges = ["sim/server.rs"];
+    // The simulator's UDP server and the tile downloader are I/O edges.
+    let edges = [
+        "sim/server.rs",
+        "tiles/download.rs",
+        "tiles/download_tests.rs",
+    ];
     let mut files = Vec::new();
     for p in pure {
         rust_files(&src.join(p), &mut files);

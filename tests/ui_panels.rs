@@ -47,7 +47,7 @@ fn harness(m: UiModel) -> Harness<'static, App> {
         .with_size(egui::vec2(1400.0, 900.0))
         // Several sliders and fields are labelled by a neighbouring label, not linked to it
         // for screen readers yet (eframe is built without AccessKit); see the README.
-        .with_accessibility_check(false)
+        .with_accessibility_check(true)
         .build_ui_state(
             |ui, app: &mut App| {
                 set_language(app.m.settings.language);

@@ -19,6 +19,9 @@ pub struct AppCore {
     pub backend: Option<BackendHandle>,
     /// The model the panels draw.
     pub model: UiModel,
+    /// Parameter writes in flight: request id → vehicle and name (the result names neither).
+    param_sets:
+        std::collections::BTreeMap<crate::runtime::RequestId, (crate::vehicle::VehicleId, String)>,
 }
 
 fn type_label(t: MissionType) -> &'static str {
@@ -40,7 +43,11 @@ fn op_label(op: &MissionOp) -> String {
 impl AppCore {
     /// An app over `backend` (or none).
     pub fn new(backend: Option<BackendHandle>, model: UiModel) -> Self {
-        Self { backend, model }
+        Self {
+            backend,
+            model,
+            param_sets: Default::default(),
+        }
     }
 
     /// One frame's work: take the latest snapshot, handle events, send queued commands.
@@ -141,10 +148,25 @@ impl AppCore {
                 }
             }
             UiCommand::AddLink(spec) => {
-                self.send(Request::AddLink(spec));
+                // Links the operator adds are opened again at the next start.
+                let text = spec.to_string();
+                if self.send(Request::AddLink(spec)) && !self.model.settings.links.contains(&text) {
+                    self.model.settings.links.push(text);
+                }
             }
             UiCommand::RemoveLink(link) => {
-                self.send(Request::RemoveLink(link));
+                let spec = self
+                    .model
+                    .snapshot
+                    .links
+                    .iter()
+                    .find(|l| l.id == link)
+                    .map(|l| l.spec.to_string());
+                if self.send(Request::RemoveLink(link))
+                    && let Some(text) = spec
+                {
+                    self.model.settings.links.retain(|s| *s != text);
+                }
             }
             UiCommand::ParamDownload { target } => {
                 if self.send(Request::ParamDownload { id, target }) {
@@ -164,12 +186,18 @@ impl AppCore {
                 name,
                 value,
             } => {
-                self.send(Request::ParamSet {
+                let req = Request::ParamSet {
                     id,
                     target,
-                    name,
+                    name: name.clone(),
                     value,
-                });
+                };
+                if self.send(req) {
+                    self.param_sets.insert(id, (target, name));
+                } else {
+                    let why = tr("Not connected to the engine").to_owned();
+                    self.model.params.on_set_result(target, &name, Err(why));
+                }
             }
         }
     }
@@ -227,21 +255,34 @@ impl AppCore {
             }
             Event::ParamsDone { id, result } => {
                 if let Some(op) = m.op_mut(id) {
+                    let target = op.target;
                     op.outcome = Some(
                         result
+                            .as_ref()
                             .map(|t| trf("{n} parameters", &[("n", t.len().to_string())]))
                             .map_err(|e| e.to_string()),
                     );
+                    if let Ok(table) = result {
+                        m.params.set_table(target, table);
+                    }
                 }
             }
-            Event::ParamSetDone { result, .. } => match result {
-                Ok(p) => m.push_log(
-                    None,
-                    severity::INFO,
-                    trf("parameter set to {v}", &[("v", p.value.to_string())]),
-                ),
-                Err(e) => m.push_log(None, severity::ERROR, e.to_string()),
-            },
+            Event::ParamSetDone { id, result } => {
+                let Some((target, name)) = self.param_sets.remove(&id) else {
+                    return;
+                };
+                let m = &mut self.model;
+                match &result {
+                    Ok(p) => m.push_log(
+                        Some(target),
+                        severity::INFO,
+                        format!("{name} = {}", p.value),
+                    ),
+                    Err(e) => m.push_log(Some(target), severity::ERROR, format!("{name}: {e}")),
+                }
+                m.params
+                    .on_set_result(target, &name, result.map_err(|e| e.to_string()));
+            }
             Event::Link { spec, state, .. } => {
                 let (sev, text) = match state {
                     LinkState::Connecting => (severity::INFO, tr("connecting").to_owned()),

@@ -49,6 +49,7 @@ pub struct SteppeApp {
     map_source: Option<MapBackground>,
     tiles_override: Option<PathBuf>,
     player: crate::sound::Player,
+    frames: Arc<std::sync::atomic::AtomicU64>,
     last_tone: Option<std::time::Instant>,
     no_player_said: bool,
 }
@@ -68,6 +69,7 @@ impl SteppeApp {
             map_source: None,
             tiles_override: opts.tiles.clone(),
             player: crate::sound::Player::new(),
+            frames: frame_counter(),
             last_tone: None,
             no_player_said: false,
         }
@@ -126,24 +128,19 @@ impl SteppeApp {
         let cache = config_dir().map(|d| d.join("tile-cache"));
         match &wanted {
             MapBackground::None => {}
-            MapBackground::OpenStreetMap => {
-                map.tiles = Some(Box::new(online(
-                    "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-                    "© OpenStreetMap contributors",
-                    cache,
-                    ctx.clone(),
-                )));
-                map.tiles_label = "OpenStreetMap".to_owned();
-            }
-            MapBackground::Custom(i) => {
-                if let Some(s) = self.core.model.settings.map.custom.get(*i) {
-                    map.tiles = Some(Box::new(online(
-                        &s.url,
-                        &s.name,
-                        cache.map(|c| c.join(&s.name)),
-                        ctx.clone(),
-                    )));
-                    map.tiles_label = s.name.clone();
+            MapBackground::OpenStreetMap | MapBackground::Custom(_) => {
+                match self.core.model.settings.online_source() {
+                    Some(Ok(src)) => {
+                        map.tiles_label = src.name.clone();
+                        let dir = cache.map(|c| c.join(safe_name(&src.name)));
+                        map.tiles = Some(Box::new(online(src, dir, ctx.clone())));
+                    }
+                    Some(Err(e)) => {
+                        self.core
+                            .model
+                            .push_log(None, crate::ui::model::severity::ERROR, e);
+                    }
+                    None => {}
                 }
             }
             MapBackground::Offline(path) => match open_store(path) {
@@ -166,6 +163,8 @@ impl SteppeApp {
 
 impl eframe::App for SteppeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frames
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let ctx = ui.ctx().clone();
         self.core.pump();
         if let Some(d) = &mut self.demo {
@@ -183,6 +182,9 @@ impl eframe::App for SteppeApp {
         self.core.pump();
         // Stale markers and "last heard" counters age without new data: look again in a
         // second while vehicles are known (an app with no vehicles draws nothing).
+        if ctx.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Q)) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
         if !self.core.model.snapshot.vehicles.is_empty() {
             ctx.request_repaint_after(Duration::from_secs(1));
         }
@@ -198,6 +200,43 @@ impl eframe::App for SteppeApp {
             b.shutdown();
         }
     }
+}
+
+/// The frame counter. With `STEPPE_FRAME_STATS` set, a thread prints the frames drawn every
+/// 10 s, to show that an idle window draws nothing.
+fn frame_counter() -> Arc<std::sync::atomic::AtomicU64> {
+    let frames = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    if std::env::var_os("STEPPE_FRAME_STATS").is_some() {
+        let f = Arc::clone(&frames);
+        let _ = std::thread::Builder::new()
+            .name("steppe-frame-stats".into())
+            .spawn(move || {
+                let mut last = 0;
+                loop {
+                    std::thread::sleep(Duration::from_secs(10));
+                    let now = f.load(std::sync::atomic::Ordering::Relaxed);
+                    eprintln!(
+                        "steppe: {} frames in the last 10 s ({now} in all)",
+                        now - last
+                    );
+                    last = now;
+                }
+            });
+    }
+    frames
+}
+
+/// A file-name-safe form of a source name (for its cache folder).
+fn safe_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// Opens the window and runs until it is closed.

@@ -63,10 +63,7 @@ pub fn run(a: ParamArgs) -> Result<ExitCode> {
                 Event::ParamsDone {
                     result: Ok(table), ..
                 } => {
-                    let text: String = table
-                        .iter()
-                        .map(|(n, p)| format!("{n},{}\n", fmt_value(p.value)))
-                        .collect();
+                    let text = crate::ui::params::write_param_file(&table);
                     match output {
                         Some(path) => {
                             write_atomically(&path, &text)?;

@@ -245,37 +245,6 @@ pub(crate) fn test_dir(name: &str) -> PathBuf {
 mod tests {
     use super::*;
 
-    /// Pure logic stays pure: only the download edge uses tokio or HTTP, nothing uses egui.
-    #[test]
-    fn only_download_does_io_and_nothing_uses_a_gui() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tiles");
-        let mut dirs = vec![root.clone()];
-        let mut checked = 0;
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                let name = path.strip_prefix(&root).unwrap().display().to_string();
-                if path.is_dir() {
-                    dirs.push(path);
-                    continue;
-                }
-                if !name.ends_with(".rs") || name.starts_with("download") {
-                    continue;
-                }
-                let text = std::fs::read_to_string(&path).unwrap();
-                let code = text.split("\nmod tests {").next().unwrap_or_default();
-                for (i, line) in code.lines().enumerate() {
-                    let code = line.split("//").next().unwrap_or("");
-                    for word in ["tokio", "reqwest", "egui", "eframe", "std::net"] {
-                        assert!(!code.contains(word), "{name}:{}: {}", i + 1, line.trim());
-                    }
-                }
-                checked += 1;
-            }
-        }
-        assert!(checked >= 9, "checked {checked} files");
-    }
-
     /// The committed demo set (examples/gen_demo_tiles.rs) covers the simulator's flying area
     /// at every zoom, decodes, and joins seamlessly across tiles and zoom levels.
     #[test]

@@ -72,7 +72,8 @@ pub fn links_ui(ui: &mut Ui, m: &mut UiModel, new_link: &mut String) {
     ui.label(RichText::new(tr("Add a link")).strong());
     ui.label(RichText::new("udpin:0.0.0.0:14550 · udpout:192.168.4.1:14550 · tcp:127.0.0.1:5760 · serial:/dev/ttyUSB0:57600").monospace().weak());
     ui.horizontal(|ui| {
-        ui.text_edit_singleline(new_link);
+        let l = ui.label(tr("Connection"));
+        crate::ui::widgets::text_field(ui, l.id, new_link);
         if ui.button(tr("Add")).clicked() {
             match new_link.trim().parse::<LinkSpec>() {
                 Ok(spec) => {

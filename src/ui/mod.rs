@@ -1,17 +1,21 @@
 //! The desktop app's panels, one per file, drawn from a [`model::UiModel`] and emitting
 //! [`model::UiCommand`]s. Only this module and [`crate::app`] import egui.
 
+pub mod dialog;
 pub mod fly;
 pub mod format;
 pub mod i18n;
 pub mod links;
 pub mod map;
 pub mod model;
+pub mod params;
+pub mod params_ui;
 pub mod plan;
 pub mod settings;
 pub mod settings_ui;
 pub mod theme;
 pub mod tracks;
+pub mod widgets;
 
 use egui::{RichText, Ui};
 use i18n::tr;
@@ -28,6 +32,12 @@ pub struct Panels {
     pub new_check: String,
     /// Links view: the connection string being typed.
     pub new_link: String,
+    /// A native file dialog waiting for its answer.
+    pub dialog: Option<dialog::Pending>,
+    /// Parameters view: the parameter file path.
+    pub param_file: String,
+    /// Settings view: "prepare offline map".
+    pub prefetch: map::prefetch::PrefetchPanel,
 }
 
 /// The top bar: views, alerts, language.
@@ -39,6 +49,7 @@ fn top_bar(ui: &mut Ui, m: &mut UiModel) {
             (View::Fly, tr("Fly")),
             (View::Plan, tr("Plan")),
             (View::Links, tr("Links")),
+            (View::Params, tr("Parameters")),
             (View::Settings, tr("Settings")),
         ] {
             ui.selectable_value(&mut m.view, v, RichText::new(name).size(16.0));
@@ -107,20 +118,49 @@ pub fn root_ui(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
         View::Fly => fly_view(ui, m, g),
         View::Plan => {
             egui::Panel::left("plan-panel")
-                .default_size(340.0)
+                .default_size(if m.plan_waypoints { 620.0 } else { 340.0 })
                 .show(ui, |ui| {
-                    plan::panel::plan_panel_ui(ui, m, &mut g.plan_file);
+                    ui.horizontal(|ui| {
+                        ui.selectable_value(
+                            &mut m.plan_waypoints,
+                            false,
+                            RichText::new(tr("Survey")).strong(),
+                        );
+                        ui.selectable_value(
+                            &mut m.plan_waypoints,
+                            true,
+                            RichText::new(tr("Waypoints")).strong(),
+                        );
+                    });
+                    ui.separator();
+                    if m.plan_waypoints {
+                        let mut ed = std::mem::take(&mut m.waypoints);
+                        plan::waypoints_panel::waypoints_panel_ui(ui, m, &mut ed, &mut g.plan_file);
+                        m.waypoints = ed;
+                    } else {
+                        plan::panel::plan_panel_ui(ui, m, &mut g.plan_file, &mut g.dialog);
+                    }
                 });
             egui::CentralPanel::default().show(ui, |ui| map::map_ui(ui, &mut g.map, m));
         }
         View::Links => {
             egui::CentralPanel::default().show(ui, |ui| links::links_ui(ui, m, &mut g.new_link));
         }
-        View::Params | View::Settings => {
-            egui::CentralPanel::default().show(ui, |ui| settings_ui::settings_ui(ui, m));
+        View::Params => {
+            egui::CentralPanel::default()
+                .show(ui, |ui| params_ui::params_ui(ui, m, &mut g.param_file));
+        }
+        View::Settings => {
+            egui::CentralPanel::default()
+                .show(ui, |ui| settings_ui::settings_ui(ui, m, &mut g.prefetch));
         }
     }
     fly::actions::confirm_ui(ui.ctx(), m);
+    if g.dialog.is_some() {
+        // Look for the dialog's answer even while the mouse rests.
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(200));
+    }
 }
 
 fn fly_view(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {

@@ -183,12 +183,18 @@ pub struct UiModel {
     pub settings: Settings,
     /// The plan being edited.
     pub plan: PlanModel,
+    /// The Plan view edits plain waypoints, fence and rally points instead of a survey.
+    pub plan_waypoints: bool,
+    /// The waypoint, fence and rally editor.
+    pub waypoints: crate::ui::plan::waypoints::WaypointEditor,
     /// A short note shown in the status bar (e.g. why a command could not be queued).
     pub status_note: Option<String>,
     /// Alerts (link lost, battery, GPS, fence, failsafe, EKF).
     pub alerts: crate::alerts::AlertMonitor,
     /// The most severe alert raised since the app last played a tone.
     pub new_alarm: Option<crate::alerts::Severity>,
+    /// The parameter editor: each vehicle's table, edits and write statuses.
+    pub params: crate::ui::params::ParamEditor,
 }
 
 /// [`MissionType`] as a map key.

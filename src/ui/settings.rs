@@ -167,6 +167,22 @@ pub fn config_dir() -> Option<PathBuf> {
 }
 
 impl Settings {
+    /// The online tile source chosen as background, if the background is online; an error
+    /// names a user source whose template is wrong.
+    pub fn online_source(&self) -> Option<Result<crate::tiles::TileSource, String>> {
+        match &self.map.background {
+            MapBackground::OpenStreetMap => Some(Ok(crate::tiles::TileSource::openstreetmap())),
+            MapBackground::Custom(i) => {
+                let c = self.map.custom.get(*i)?;
+                Some(
+                    crate::tiles::TileSource::user(&c.name, &c.url, 19, &c.name)
+                        .map_err(|e| format!("{}: {e}", c.name)),
+                )
+            }
+            MapBackground::None | MapBackground::Offline(_) => None,
+        }
+    }
+
     /// Reads settings; a missing file gives the defaults. A broken file is renamed to
     /// `settings.json.broken` and the defaults are returned with the error.
     pub fn load(path: &Path) -> (Settings, Option<SettingsError>) {

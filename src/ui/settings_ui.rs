@@ -2,12 +2,25 @@
 //! sources, alert thresholds and sound. Changes apply at once and are saved on exit.
 
 use crate::ui::i18n::{Language, tr};
+use crate::ui::map::prefetch::{PrefetchPanel, prefetch_ui};
 use crate::ui::model::UiModel;
 use crate::ui::settings::{CustomSource, MapBackground, Theme, Units};
-use egui::{RichText, Slider, Ui};
+use crate::ui::widgets::{slider, text_field};
+use egui::{RichText, Ui};
 
-/// The Settings view.
-pub fn settings_ui(ui: &mut Ui, m: &mut UiModel) {
+/// The Settings view. `prefetch` is the "prepare offline map" form's state.
+pub fn settings_ui(ui: &mut Ui, m: &mut UiModel, prefetch: &mut PrefetchPanel) {
+    general(ui, m);
+    ui.separator();
+    ui.label(RichText::new(tr("Offline map of the plan area")).strong());
+    let source = m.settings.online_source().and_then(Result::ok);
+    let ctx = ui.ctx().clone();
+    if let Some(path) = prefetch_ui(ui, prefetch, source, &m.plan.boundary, ctx) {
+        m.settings.map.background = MapBackground::Offline(path);
+    }
+}
+
+fn general(ui: &mut Ui, m: &mut UiModel) {
     let s = &mut m.settings;
     ui.heading(tr("Settings"));
     egui::Grid::new("settings")
@@ -31,8 +44,8 @@ pub fn settings_ui(ui: &mut Ui, m: &mut UiModel) {
                 ui.selectable_value(&mut s.theme, Theme::Dark, tr("Dark"));
             });
             ui.end_row();
-            ui.label(tr("UI scale"));
-            ui.add(Slider::new(&mut s.ui_scale, 0.75..=2.5).step_by(0.05));
+            let l = ui.label(tr("UI scale"));
+            slider(ui, l.id, &mut s.ui_scale, 0.75..=2.5, "×");
             ui.end_row();
             ui.label(tr("Units"));
             ui.horizontal(|ui| {
@@ -40,11 +53,12 @@ pub fn settings_ui(ui: &mut Ui, m: &mut UiModel) {
                 ui.selectable_value(&mut s.units, Units::Imperial, tr("Imperial"));
             });
             ui.end_row();
-            ui.label(tr("Battery warning"));
-            ui.add(Slider::new(&mut s.battery_warn_pct, 5.0..=60.0).suffix(" %"));
+            let l = ui.label(tr("Battery warning"));
+            slider(ui, l.id, &mut s.battery_warn_pct, 5.0..=60.0, " %");
             ui.end_row();
-            ui.label(tr("Battery critical"));
-            ui.add(Slider::new(&mut s.battery_critical_pct, 0.0..=s.battery_warn_pct).suffix(" %"));
+            let l = ui.label(tr("Battery critical"));
+            let warn = s.battery_warn_pct;
+            slider(ui, l.id, &mut s.battery_critical_pct, 0.0..=warn, " %");
             ui.end_row();
             ui.label(tr("Alert sound"));
             ui.checkbox(&mut s.sound, tr("Play alert tones"));
@@ -75,8 +89,8 @@ pub fn settings_ui(ui: &mut Ui, m: &mut UiModel) {
         _ => String::new(),
     };
     ui.horizontal(|ui| {
-        ui.label(tr("Offline tiles (XYZ folder, .mbtiles, .pmtiles)"));
-        if ui.text_edit_singleline(&mut offline).lost_focus() && !offline.trim().is_empty() {
+        let l = ui.label(tr("Offline tiles (XYZ folder, .mbtiles, .pmtiles)"));
+        if text_field(ui, l.id, &mut offline).lost_focus() && !offline.trim().is_empty() {
             map.background = MapBackground::Offline(offline.trim().into());
         }
     });
@@ -85,12 +99,12 @@ pub fn settings_ui(ui: &mut Ui, m: &mut UiModel) {
         let (mut name, mut url): (String, String) =
             ui.data_mut(|d| d.get_temp(id).unwrap_or_default());
         ui.horizontal(|ui| {
-            ui.label(tr("Name"));
-            ui.text_edit_singleline(&mut name);
+            let l = ui.label(tr("Name"));
+            text_field(ui, l.id, &mut name);
         });
         ui.horizontal(|ui| {
-            ui.label(tr("URL template"));
-            ui.text_edit_singleline(&mut url);
+            let l = ui.label(tr("URL template"));
+            text_field(ui, l.id, &mut url);
         });
         let ok = url.contains("{z}")
             && url.contains("{x}")

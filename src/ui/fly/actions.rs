@@ -83,15 +83,17 @@ pub fn actions_ui(ui: &mut Ui, m: &mut UiModel) {
         }
     });
     ui.horizontal_wrapped(|ui| {
-        ui.label(tr("Mode"));
+        let l = ui.label(tr("Mode"));
         let mut picked = current_mode.clone();
-        egui::ComboBox::from_id_salt("mode-select")
+        let _ = egui::ComboBox::from_id_salt("mode-select")
             .selected_text(current_mode.clone())
             .show_ui(ui, |ui| {
                 for name in &modes {
                     ui.selectable_value(&mut picked, (*name).to_owned(), *name);
                 }
-            });
+            })
+            .response
+            .labelled_by(l.id);
         if picked != current_mode {
             ask_one(
                 m,
@@ -99,7 +101,7 @@ pub fn actions_ui(ui: &mut Ui, m: &mut UiModel) {
                 VehicleAction::SetMode(picked.clone()),
                 trf("Change mode of vehicle {id}?", &[("id", who.clone())]),
                 trf(
-                    "{from} → {to}",
+                    "From {from} to {to}",
                     &[("from", current_mode.clone()), ("to", picked)],
                 ),
                 tr("Set mode"),

@@ -96,7 +96,8 @@ pub fn preflight_ui(ui: &mut Ui, m: &mut UiModel, new_item: &mut String) {
         m.settings.checklist.remove(i);
     }
     ui.horizontal(|ui| {
-        ui.text_edit_singleline(new_item);
+        let l = ui.label(tr("New item"));
+        crate::ui::widgets::text_field(ui, l.id, new_item);
         if ui.button(tr("Add")).clicked() && !new_item.trim().is_empty() {
             m.settings.checklist.push(ChecklistItem {
                 text: new_item.trim().to_owned(),

@@ -5,7 +5,9 @@
 pub mod geom;
 pub mod overlay;
 pub mod plan_layer;
+pub mod prefetch;
 pub mod tiles;
+pub mod waypoint_layer;
 
 use crate::geo::LatLon;
 use crate::ui::model::{UiModel, View};
@@ -68,7 +70,9 @@ impl Plugin for Overlays<'_> {
             self.has_tiles,
         );
         let m = self.model;
-        if m.view == View::Plan {
+        if m.view == View::Plan && m.plan_waypoints {
+            waypoint_layer::waypoint_map_ui(ui, &painter, projector, response, &mut m.waypoints);
+        } else if m.view == View::Plan {
             plan_layer::plan_ui(ui, &painter, projector, response, &mut m.plan);
         } else {
             overlay::fleet(&painter, projector, m);
@@ -85,6 +89,12 @@ impl Plugin for Overlays<'_> {
 /// Where the map centres when it follows: the selected vehicle, else the plan, else the
 /// fallback.
 fn follow_point(view: &MapView, m: &UiModel) -> LatLon {
+    if m.view == View::Plan
+        && m.plan_waypoints
+        && let Some(p) = m.waypoints.first_position()
+    {
+        return p;
+    }
     if m.view == View::Plan
         && let Some(p) = m.plan.boundary.first()
     {

@@ -150,22 +150,20 @@ impl Tiles for OfflineTiles {
     }
 }
 
-/// An online source from a URL template, for walkers' HTTP tiles.
+/// An online source for walkers' HTTP tiles (URLs from [`crate::tiles::TileSource`], so
+/// `{s}` subdomains and TMS `{-y}` work too).
 pub struct UrlSource {
-    /// Template with `{z}`, `{x}`, `{y}`.
-    pub template: String,
-    /// Attribution text.
-    pub attribution: &'static str,
-    /// Deepest zoom.
-    pub max_zoom: u8,
+    source: crate::tiles::TileSource,
+    attribution: &'static str,
 }
 
 impl walkers::sources::TileSource for UrlSource {
     fn tile_url(&self, t: TileId) -> String {
-        self.template
-            .replace("{z}", &t.zoom.to_string())
-            .replace("{x}", &t.x.to_string())
-            .replace("{y}", &t.y.to_string())
+        self.source.url_for(StoreTileId {
+            z: t.zoom,
+            x: t.x,
+            y: t.y,
+        })
     }
 
     fn attribution(&self) -> Attribution {
@@ -178,22 +176,17 @@ impl walkers::sources::TileSource for UrlSource {
     }
 
     fn max_zoom(&self) -> u8 {
-        self.max_zoom
+        self.source.max_zoom
     }
 }
 
 /// An online layer with a disk cache in `cache_dir`.
 pub fn online(
-    template: &str,
-    attribution: &str,
+    source: crate::tiles::TileSource,
     cache_dir: Option<std::path::PathBuf>,
     ctx: Context,
 ) -> walkers::HttpTiles {
-    let source = UrlSource {
-        template: template.to_owned(),
-        attribution: Box::leak(attribution.to_owned().into_boxed_str()),
-        max_zoom: 19,
-    };
+    let attribution: &'static str = Box::leak(source.attribution.clone().into_boxed_str());
     let mut opts = walkers::HttpOptions {
         cache: cache_dir,
         ..Default::default()
@@ -201,7 +194,14 @@ pub fn online(
     if let Ok(ua) = walkers::HeaderValue::from_str(concat!("Steppe/", env!("CARGO_PKG_VERSION"))) {
         opts.user_agent = Some(ua);
     }
-    walkers::HttpTiles::with_options(source, opts, ctx)
+    walkers::HttpTiles::with_options(
+        UrlSource {
+            source,
+            attribution,
+        },
+        opts,
+        ctx,
+    )
 }
 
 #[cfg(test)]

@@ -7,12 +7,13 @@ use crate::formats::document::Input;
 use crate::plan::MissionType;
 use crate::plan::validate::{Finding, Severity};
 use crate::runtime::MissionOp;
+use crate::ui::dialog::{Pending, Purpose};
 use crate::ui::format;
 use crate::ui::i18n::{tr, trf};
 use crate::ui::map::overlay::PART_COLOURS;
 use crate::ui::model::{UiCommand, UiModel, vehicle_label};
 use crate::ui::theme::palette;
-use egui::{DragValue, RichText, Slider, Ui};
+use egui::{DragValue, RichText, Ui};
 use std::path::Path;
 
 /// Findings whose code concerns a setting, shown beside it.
@@ -65,9 +66,14 @@ pub fn save_part(m: &PlanModel, i: usize, path: &Path) -> Result<String, String>
 }
 
 /// The Plan side panel.
-pub fn plan_panel_ui(ui: &mut Ui, um: &mut UiModel, file_path: &mut String) {
+pub fn plan_panel_ui(
+    ui: &mut Ui,
+    um: &mut UiModel,
+    file_path: &mut String,
+    dialog: &mut Option<Pending>,
+) {
     egui::ScrollArea::vertical().show(ui, |ui| {
-        tools(ui, um, file_path);
+        tools(ui, um, file_path, dialog);
         ui.separator();
         settings(ui, um);
         ui.separator();
@@ -75,7 +81,7 @@ pub fn plan_panel_ui(ui: &mut Ui, um: &mut UiModel, file_path: &mut String) {
     });
 }
 
-fn tools(ui: &mut Ui, um: &mut UiModel, file_path: &mut String) {
+fn tools(ui: &mut Ui, um: &mut UiModel, file_path: &mut String, dialog: &mut Option<Pending>) {
     let m = &mut um.plan;
     ui.label(RichText::new(tr("Survey area")).strong());
     ui.horizontal_wrapped(|ui| {
@@ -105,17 +111,39 @@ fn tools(ui: &mut Ui, um: &mut UiModel, file_path: &mut String) {
         .weak(),
     );
     ui.label(RichText::new(tr("Click the map to add vertices; drag a vertex to move it, right-click it to delete, drag a + to insert.")).weak().small());
+    if let Some((purpose, answer)) = dialog.as_ref().and_then(Pending::poll) {
+        *dialog = None;
+        if let Some(p) = answer {
+            *file_path = p.display().to_string();
+            match purpose {
+                Purpose::ImportBoundary => import_into(m, Path::new(file_path.trim())),
+                Purpose::SavePart(_) => save_all(m, file_path),
+                Purpose::OpenMission | Purpose::SaveMission => {}
+            }
+        }
+    }
     ui.horizontal(|ui| {
-        ui.label(tr("File"));
-        ui.text_edit_singleline(file_path);
+        crate::ui::widgets::labelled_text(ui, tr("File"), file_path);
     });
     ui.horizontal_wrapped(|ui| {
+        let idle = dialog.is_none();
+        if ui
+            .add_enabled(idle, egui::Button::new(tr("Open boundary…")))
+            .clicked()
+        {
+            *dialog = Some(Pending::open(Purpose::ImportBoundary, file_path));
+        }
+        if ui
+            .add_enabled(
+                idle && matches!(m.result, Some(Ok(_))),
+                egui::Button::new(tr("Save as…")),
+            )
+            .clicked()
+        {
+            *dialog = Some(Pending::open(Purpose::SavePart(0), file_path));
+        }
         if ui.button(tr("Import boundary")).clicked() {
-            let path = Path::new(file_path.trim());
-            m.note = Some(match import_boundary(m, path) {
-                Ok(n) => trf("Imported {n} polygon(s)", &[("n", n.to_string())]),
-                Err(e) => e,
-            });
+            import_into(m, Path::new(file_path.trim()));
         }
         let parts = match &m.result {
             Some(Ok(r)) => r.parts.len(),
@@ -146,12 +174,41 @@ fn tools(ui: &mut Ui, um: &mut UiModel, file_path: &mut String) {
     }
 }
 
+fn import_into(m: &mut PlanModel, path: &Path) {
+    m.note = Some(match import_boundary(m, path) {
+        Ok(n) => trf("Imported {n} polygon(s)", &[("n", n.to_string())]),
+        Err(e) => e,
+    });
+}
+
+/// Saves every part: the only one to `path`, or part N beside it as `NAME-partN.EXT`.
+fn save_all(m: &mut PlanModel, path: &str) {
+    let parts = match &m.result {
+        Some(Ok(r)) => r.parts.len(),
+        _ => 0,
+    };
+    let mut notes = Vec::new();
+    for i in 0..parts {
+        let base = std::path::PathBuf::from(path.trim());
+        let p = if parts > 1 {
+            crate::cli::plan::sibling(&base, &format!("-part{}", i + 1))
+        } else {
+            base
+        };
+        notes.push(match save_part(m, i, &p) {
+            Ok(w) => trf("Saved {files}", &[("files", w)]),
+            Err(e) => e,
+        });
+    }
+    m.note = Some(notes.join("; "));
+}
+
 fn settings(ui: &mut Ui, um: &mut UiModel) {
     let cameras = um.plan.cameras();
     let before = um.plan.settings.clone();
     let s = &mut um.plan.settings;
     ui.label(RichText::new(tr("Camera and coverage")).strong());
-    egui::ComboBox::from_id_salt("camera")
+    egui::ComboBox::new("camera", tr("Camera"))
         .selected_text(s.camera.clone())
         .width(260.0)
         .show_ui(ui, |ui| {
@@ -179,23 +236,28 @@ fn settings(ui: &mut Ui, um: &mut UiModel) {
                     .suffix(" m"),
             );
             ui.end_row();
-            ui.label(tr("Front overlap"));
-            ui.add(Slider::new(&mut s.front_pct, 0.0..=95.0).suffix(" %"));
+            let l = ui.label(tr("Front overlap"));
+            crate::ui::widgets::slider(ui, l.id, &mut s.front_pct, 0.0..=95.0, " %");
             ui.end_row();
-            ui.label(tr("Side overlap"));
-            ui.add(Slider::new(&mut s.side_pct, 0.0..=95.0).suffix(" %"));
+            let l = ui.label(tr("Side overlap"));
+            crate::ui::widgets::slider(ui, l.id, &mut s.side_pct, 0.0..=95.0, " %");
             ui.end_row();
-            ui.checkbox(&mut s.angle_auto, tr("Angle: auto"));
-            ui.add_enabled(
-                !s.angle_auto,
-                egui::DragValue::new(&mut s.angle_deg)
-                    .range(0.0..=179.0)
-                    .suffix("°"),
-            );
+            let l = ui.checkbox(&mut s.angle_auto, tr("Angle: auto"));
+            ui.horizontal(|ui| {
+                ui.add_enabled_ui(!s.angle_auto, |ui| {
+                    crate::ui::widgets::angle_dial(ui, l.id, &mut s.angle_deg);
+                    ui.add(
+                        egui::DragValue::new(&mut s.angle_deg)
+                            .range(0.0..=179.0)
+                            .suffix("°"),
+                    )
+                    .labelled_by(l.id);
+                });
+            });
             ui.end_row();
-            ui.label(tr("Entry"));
+            let l = ui.label(tr("Entry"));
             let entry_names = [tr("nearest home"), "1", "2", "3", "4"];
-            egui::ComboBox::from_id_salt("entry")
+            let _ = egui::ComboBox::from_id_salt("entry")
                 .selected_text(
                     entry_names
                         .get(usize::from(s.entry))
@@ -206,7 +268,9 @@ fn settings(ui: &mut Ui, um: &mut UiModel) {
                     for (k, n) in entry_names.iter().enumerate() {
                         ui.selectable_value(&mut s.entry, k as u8, *n);
                     }
-                });
+                })
+                .response
+                .labelled_by(l.id);
             ui.end_row();
             ui.label(tr("Turnaround"));
             ui.add(

@@ -1,0 +1,65 @@
+//! Native file dialogs (the desktop's own, through the XDG portal on Linux) run on a thread
+//! of their own so the window keeps drawing; the answer is picked up on a later frame.
+//! Where no portal answers, the path fields beside the buttons still work.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+/// What a dialog's answer is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// A boundary to import into the survey.
+    ImportBoundary,
+    /// Where to save survey part N.
+    SavePart(usize),
+    /// A mission file to open in the waypoint editor.
+    OpenMission,
+    /// Where to save the waypoint editor's document.
+    SaveMission,
+}
+
+/// A dialog in progress.
+#[derive(Debug)]
+pub struct Pending {
+    purpose: Purpose,
+    rx: mpsc::Receiver<Option<PathBuf>>,
+}
+
+/// Files the dialogs offer.
+const MISSION_EXT: &[&str] = &["plan", "waypoints", "txt"];
+const BOUNDARY_EXT: &[&str] = &["kml", "kmz", "geojson", "json", "plan", "waypoints", "txt"];
+
+impl Pending {
+    /// Opens a dialog for `purpose`, starting in the folder of `near` if given.
+    pub fn open(purpose: Purpose, near: &str) -> Pending {
+        let (tx, rx) = mpsc::channel();
+        let start = PathBuf::from(near.trim());
+        let _ = std::thread::Builder::new()
+            .name("steppe-dialog".into())
+            .spawn(move || {
+                let mut d = rfd::FileDialog::new();
+                if let Some(dir) = start.parent().filter(|p| p.is_dir()) {
+                    d = d.set_directory(dir);
+                }
+                let answer = match purpose {
+                    Purpose::ImportBoundary => d.add_filter("Boundary", BOUNDARY_EXT).pick_file(),
+                    Purpose::OpenMission => d.add_filter("Mission", MISSION_EXT).pick_file(),
+                    Purpose::SavePart(_) | Purpose::SaveMission => d
+                        .add_filter("QGroundControl plan", &["plan"])
+                        .add_filter("Waypoints", &["waypoints", "txt"])
+                        .save_file(),
+                };
+                let _ = tx.send(answer);
+            });
+        Pending { purpose, rx }
+    }
+
+    /// The answer once the dialog closed: `Some((purpose, None))` when cancelled.
+    pub fn poll(&self) -> Option<(Purpose, Option<PathBuf>)> {
+        match self.rx.try_recv() {
+            Ok(p) => Some((self.purpose, p)),
+            Err(mpsc::TryRecvError::Empty) => None,
+            Err(mpsc::TryRecvError::Disconnected) => Some((self.purpose, None)),
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Small widget helpers that keep every input named for screen readers and UI tests: a
+//! field is linked to the label beside it.
+
+use egui::emath::Numeric;
+use egui::{DragValue, Id, Response, Slider, TextEdit, Ui};
+use std::ops::RangeInclusive;
+
+/// A slider with its value box, both named by the label `label`.
+pub fn slider<N: Numeric>(
+    ui: &mut Ui,
+    label: Id,
+    value: &mut N,
+    range: RangeInclusive<N>,
+    suffix: &str,
+) -> Response {
+    ui.horizontal(|ui| {
+        let a = ui
+            .add(Slider::new(value, range.clone()).show_value(false))
+            .labelled_by(label);
+        let b = ui
+            .add(DragValue::new(value).range(range).suffix(suffix))
+            .labelled_by(label);
+        a | b
+    })
+    .inner
+}
+
+/// A one-line text field named by the label `label`.
+pub fn text_field(ui: &mut Ui, label: Id, text: &mut String) -> Response {
+    ui.add(TextEdit::singleline(text)).labelled_by(label)
+}
+
+/// A label followed by a one-line text field it names.
+pub fn labelled_text(ui: &mut Ui, label: &str, text: &mut String) -> Response {
+    let l = ui.label(label);
+    text_field(ui, l.id, text)
+}
+
+/// A dial for a transect heading (degrees clockwise from north, 0–179: a line has no
+/// direction): drag or click around the centre to set it. Named by `label`.
+pub fn angle_dial(ui: &mut Ui, label: Id, heading_deg: &mut f64) -> Response {
+    let size = egui::vec2(56.0, 56.0);
+    let (rect, mut resp) = ui.allocate_exact_size(size, egui::Sense::click_and_drag());
+    let c = rect.center();
+    let r = rect.width() / 2.0 - 3.0;
+    if let Some(p) = resp.interact_pointer_pos()
+        && (resp.dragged() || resp.clicked())
+    {
+        let d = p - c;
+        if d.length() > 3.0 {
+            let deg = f64::from(d.x.atan2(-d.y).to_degrees()).rem_euclid(180.0);
+            *heading_deg = deg.round();
+            resp.mark_changed();
+        }
+    }
+    let painter = ui.painter_at(rect.expand(2.0));
+    let visuals = ui.style().interact(&resp);
+    painter.circle(c, r, ui.visuals().extreme_bg_color, visuals.fg_stroke);
+    for k in 0..8 {
+        let a = (k as f32 * 45.0).to_radians();
+        let dir = egui::vec2(a.sin(), -a.cos());
+        painter.line_segment([c + dir * (r - 5.0), c + dir * r], visuals.fg_stroke);
+    }
+    let a = (*heading_deg as f32).to_radians();
+    let dir = egui::vec2(a.sin(), -a.cos());
+    painter.line_segment(
+        [c - dir * (r - 6.0), c + dir * (r - 6.0)],
+        egui::Stroke::new(3.0, egui::Color32::from_rgb(0, 90, 220)),
+    );
+    painter.text(
+        rect.center_top() + egui::vec2(0.0, 6.0),
+        egui::Align2::CENTER_TOP,
+        "N",
+        egui::FontId::proportional(9.0),
+        visuals.text_color(),
+    );
+    resp.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::Slider, true, format!("{heading_deg:.0}°"))
+    });
+    resp.labelled_by(label)
+}
