@@ -274,3 +274,99 @@ fn link_loss_raises_a_banner_that_can_be_acknowledged() {
     assert!(h.query_by_label("Acknowledge").is_none());
     assert!(h.state().m.alerts.alarm().is_none());
 }
+
+fn survey_items(n: usize) -> Vec<steppe::plan::MissionItem> {
+    use steppe::plan::mission_item::{MissionItem, cmd};
+    let home = steppe::sim::config::DEFAULT_HOME;
+    let mut items = vec![MissionItem::nav(cmd::NAV_WAYPOINT, home, 0.0)];
+    items.push(MissionItem::nav(cmd::NAV_TAKEOFF, home, 40.0));
+    for k in 0..n {
+        items.push(MissionItem::nav(
+            cmd::NAV_WAYPOINT,
+            home.destination(90.0, 30.0 * k as f64),
+            40.0,
+        ));
+    }
+    items
+}
+
+#[test]
+fn transfers_download_and_resume_after_a_battery_swap() {
+    use steppe::plan::MissionType;
+    use steppe::runtime::MissionOp;
+    let mut v = vehicle(1, false);
+    v.mission.last_reached_seq = Some(5);
+    let mut m = model(vec![v]);
+    let id = VehicleId {
+        sysid: 1,
+        compid: 1,
+    };
+    m.onboard
+        .insert((id, MissionType::Mission.into()), survey_items(8));
+    let mut h = harness(m);
+    h.run();
+    h.get_by_label("Download mission").click();
+    h.run();
+    assert_eq!(
+        h.state().m.outbox,
+        vec![UiCommand::Transfer {
+            target: id,
+            op: MissionOp::Download(MissionType::Mission)
+        }]
+    );
+    h.state_mut().m.outbox.clear();
+    h.get_by_label("Resume survey").click();
+    h.run();
+    let Some(UiCommand::Transfer {
+        op: MissionOp::Upload(MissionType::Mission, rest),
+        ..
+    }) = h.state().m.outbox.first().cloned()
+    else {
+        panic!("no resume upload: {:?}", h.state().m.outbox);
+    };
+    // Home, takeoff, then the mission from item 5 on (items 5..=9 of the 10).
+    assert!(rest.len() < 10 && rest.len() >= 5, "{} items", rest.len());
+    h.state_mut().m.outbox.clear();
+    h.get_by_label("Clear mission").click();
+    h.run();
+    assert!(h.state().m.outbox.is_empty(), "clearing asks first");
+    h.get_by_label("Confirm: Clear mission").click();
+    h.run();
+    assert_eq!(
+        h.state().m.outbox,
+        vec![UiCommand::Transfer {
+            target: id,
+            op: MissionOp::Clear(MissionType::Mission)
+        }]
+    );
+}
+
+#[test]
+fn checklist_items_can_be_added_ticked_and_removed() {
+    let mut h = harness(model(vec![vehicle(1, false)]));
+    h.run();
+    h.get_by_label("Pre-flight").click();
+    h.run();
+    let n = h.state().m.settings.checklist.len();
+    let field = h.get_by_label("New item");
+    field.focus();
+    field.type_text("Spare props in the bag");
+    h.run();
+    h.get_by_label("Add").click();
+    h.run();
+    assert_eq!(h.state().m.settings.checklist.len(), n + 1);
+    h.get_by_label("Spare props in the bag").click();
+    h.run();
+    assert!(
+        h.state()
+            .m
+            .settings
+            .checklist
+            .last()
+            .is_some_and(|c| c.done)
+    );
+    assert!(
+        h.query_by_label(&format!("1 of {} checked", n + 1))
+            .is_some()
+    );
+}

@@ -64,7 +64,7 @@ fn harness(vehicles: Vec<VehicleState>) -> Harness<'static, State> {
                 egui::Panel::left("waypoints")
                     .exact_size(PANEL_PX)
                     .show(ui, |ui| {
-                        waypoints_panel_ui(ui, &mut s.m, &mut s.ed, &mut s.file);
+                        waypoints_panel_ui(ui, &mut s.m, &mut s.ed, &mut s.file, &mut None);
                     });
                 egui::CentralPanel::default().show(ui, |ui| {
                     let centre = lat_lon(-35.36, 149.16);

@@ -135,7 +135,13 @@ pub fn root_ui(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
                     ui.separator();
                     if m.plan_waypoints {
                         let mut ed = std::mem::take(&mut m.waypoints);
-                        plan::waypoints_panel::waypoints_panel_ui(ui, m, &mut ed, &mut g.plan_file);
+                        plan::waypoints_panel::waypoints_panel_ui(
+                            ui,
+                            m,
+                            &mut ed,
+                            &mut g.plan_file,
+                            &mut g.dialog,
+                        );
                         m.waypoints = ed;
                     } else {
                         plan::panel::plan_panel_ui(ui, m, &mut g.plan_file, &mut g.dialog);

@@ -97,6 +97,11 @@ impl OfflineTiles {
         }
     }
 
+    /// Tiles decoded and uploaded so far (still in the cache).
+    pub fn loaded(&self) -> usize {
+        self.cache.values().filter(|t| t.is_some()).count()
+    }
+
     fn request(&mut self, id: TileId) {
         if !self.cache.contains_key(&id) && self.requests.send(id).is_ok() {
             // Mark as pending (None) so it is asked for once; the answer replaces it.

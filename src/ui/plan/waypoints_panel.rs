@@ -10,6 +10,7 @@ use super::waypoints::{
 use crate::plan::MissionItem;
 use crate::plan::validate::Severity;
 use crate::runtime::MissionOp;
+use crate::ui::dialog::{Pending, Purpose};
 use crate::ui::i18n::{tr, trf};
 use crate::ui::model::{UiCommand, UiModel, vehicle_label};
 use crate::ui::theme::palette;
@@ -34,6 +35,7 @@ pub fn waypoints_panel_ui(
     m: &mut UiModel,
     ed: &mut WaypointEditor,
     file_path: &mut String,
+    dialog: &mut Option<Pending>,
 ) {
     egui::ScrollArea::vertical()
         .id_salt("wp-panel")
@@ -45,7 +47,7 @@ pub fn waypoints_panel_ui(
             fence_list(ui, ed);
             rally_list(ui, ed);
             ui.separator();
-            files(ui, ed, file_path);
+            files(ui, ed, file_path, dialog);
             ui.separator();
             findings_and_upload(ui, m, ed);
         });
@@ -435,33 +437,67 @@ fn rally_list(ui: &mut Ui, ed: &mut WaypointEditor) {
     }
 }
 
-fn files(ui: &mut Ui, ed: &mut WaypointEditor, file_path: &mut String) {
+fn open_file(ed: &mut WaypointEditor, path: &str) {
+    ed.note = Some(match ed.load(Path::new(path.trim())) {
+        Ok(Loaded::Document) => trf("Opened {file}", &[("file", path.trim().to_owned())]),
+        Ok(Loaded::Boundary { polygons }) => trf(
+            "Added {n} fence polygon(s) from the boundary",
+            &[("n", polygons.to_string())],
+        ),
+        Err(e) => e.to_string(),
+    });
+}
+
+fn save_file(ed: &mut WaypointEditor, path: &str) {
+    ed.note = Some(match ed.save(Path::new(path.trim())) {
+        Ok(written) => {
+            let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+            trf("Saved {files}", &[("files", files.join(", "))])
+        }
+        Err(e) => e.to_string(),
+    });
+}
+
+fn files(
+    ui: &mut Ui,
+    ed: &mut WaypointEditor,
+    file_path: &mut String,
+    dialog: &mut Option<Pending>,
+) {
+    if let Some((purpose, answer)) = dialog.as_ref().and_then(Pending::poll) {
+        *dialog = None;
+        if let Some(p) = answer {
+            *file_path = p.display().to_string();
+            match purpose {
+                Purpose::OpenMission => open_file(ed, file_path),
+                Purpose::SaveMission => save_file(ed, file_path),
+                Purpose::ImportBoundary | Purpose::SavePart(_) => {}
+            }
+        }
+    }
     ui.horizontal(|ui| {
         let l = ui.label(tr("File"));
         ui.text_edit_singleline(file_path).labelled_by(l.id);
     });
     ui.horizontal_wrapped(|ui| {
+        let idle = dialog.is_none();
+        if ui
+            .add_enabled(idle, egui::Button::new(tr("Open…")))
+            .clicked()
+        {
+            *dialog = Some(Pending::open(Purpose::OpenMission, file_path));
+        }
+        if ui
+            .add_enabled(idle, egui::Button::new(tr("Save as…")))
+            .clicked()
+        {
+            *dialog = Some(Pending::open(Purpose::SaveMission, file_path));
+        }
         if ui.button(tr("Open")).clicked() {
-            ed.note = Some(match ed.load(Path::new(file_path.trim())) {
-                Ok(Loaded::Document) => {
-                    trf("Opened {file}", &[("file", file_path.trim().to_owned())])
-                }
-                Ok(Loaded::Boundary { polygons }) => trf(
-                    "Added {n} fence polygon(s) from the boundary",
-                    &[("n", polygons.to_string())],
-                ),
-                Err(e) => e.to_string(),
-            });
+            open_file(ed, file_path);
         }
         if ui.button(tr("Save")).clicked() {
-            ed.note = Some(match ed.save(Path::new(file_path.trim())) {
-                Ok(written) => {
-                    let files: Vec<String> =
-                        written.iter().map(|p| p.display().to_string()).collect();
-                    trf("Saved {files}", &[("files", files.join(", "))])
-                }
-                Err(e) => e.to_string(),
-            });
+            save_file(ed, file_path);
         }
         if ed.dirty {
             ui.label(RichText::new(tr("unsaved changes")).weak());
