@@ -136,3 +136,61 @@ fn plan_upload_fly_and_see_photos_arrive() {
     assert!(planned > 5);
     s.stop();
 }
+
+#[test]
+fn a_whole_parameter_file_is_written_through_the_queue() {
+    use steppe::ui::params::SetStatus;
+    let s = sim(SimArgs {
+        vehicles: 1,
+        ..SimArgs::default()
+    });
+    let mut core = AppCore::new(Some(engine(&s, None)), UiModel::default());
+    pump_until(&mut core, Duration::from_secs(20), "a vehicle", |m| {
+        !m.snapshot.vehicles.is_empty()
+    });
+    let id = core.model.snapshot.vehicles[0].id;
+    core.model.send(UiCommand::ParamDownload { target: id });
+    pump_until(
+        &mut core,
+        Duration::from_secs(60),
+        "the parameter table",
+        |m| m.params.vehicle(id).is_some_and(|p| !p.table.is_empty()),
+    );
+    // 300 writes at once (a parameter file): more than the engine's request queue holds.
+    let table = core
+        .model
+        .params
+        .vehicle(id)
+        .map(|p| p.table.clone())
+        .unwrap_or_default();
+    let names: Vec<(String, f64)> = table
+        .iter()
+        .take(300)
+        .map(|(n, p)| (n.clone(), p.value))
+        .collect();
+    assert!(names.len() >= 100, "only {} parameters", names.len());
+    for (name, value) in &names {
+        core.model.send(UiCommand::ParamSet {
+            target: id,
+            name: name.clone(),
+            value: *value,
+        });
+    }
+    pump_until(
+        &mut core,
+        Duration::from_secs(120),
+        "every write answered",
+        |m| {
+            m.params.vehicle(id).is_some_and(|p| {
+                names
+                    .iter()
+                    .all(|(n, _)| matches!(p.status.get(n), Some(SetStatus::Confirmed(_))))
+            })
+        },
+    );
+    assert!(
+        !core.model.log.iter().any(|l| l.text.contains("busy")),
+        "no write was refused for a full queue"
+    );
+    s.stop();
+}

@@ -317,6 +317,12 @@ fn transfers_download_and_resume_after_a_battery_swap() {
     h.state_mut().m.outbox.clear();
     h.get_by_label("Resume survey").click();
     h.run();
+    assert!(
+        h.state().m.outbox.is_empty(),
+        "replacing the mission asks first"
+    );
+    h.get_by_label("Confirm: Resume survey").click();
+    h.run();
     let Some(UiCommand::Transfer {
         op: MissionOp::Upload(MissionType::Mission, rest),
         ..
@@ -324,8 +330,20 @@ fn transfers_download_and_resume_after_a_battery_swap() {
     else {
         panic!("no resume upload: {:?}", h.state().m.outbox);
     };
-    // Home, takeoff, then the mission from item 5 on (items 5..=9 of the 10).
-    assert!(rest.len() < 10 && rest.len() >= 5, "{} items", rest.len());
+    // Home, takeoff, then the mission from seq 5 on.
+    use steppe::plan::mission_item::cmd;
+    let items = survey_items(8);
+    assert_eq!(rest[0], items[0], "home first");
+    assert_eq!(rest[1].command, cmd::NAV_TAKEOFF);
+    let after_takeoff: Vec<_> = rest[2..].iter().filter_map(|it| it.position()).collect();
+    assert!(
+        after_takeoff.contains(&items[5].position().expect("pos")),
+        "{rest:#?}"
+    );
+    assert!(
+        !after_takeoff.contains(&items[4].position().expect("pos")),
+        "items before 5 skipped"
+    );
     h.state_mut().m.outbox.clear();
     h.get_by_label("Clear mission").click();
     h.run();
@@ -369,4 +387,57 @@ fn checklist_items_can_be_added_ticked_and_removed() {
         h.query_by_label(&format!("1 of {} checked", n + 1))
             .is_some()
     );
+}
+
+#[test]
+fn a_vehicle_gone_quiet_raises_link_lost_without_new_snapshots() {
+    let mut m = model(vec![vehicle(1, true)]);
+    assert!(m.alerts.active().is_empty());
+    // No snapshot arrives (a silent link publishes none); only the clock moves.
+    m.tick(T0_US + 2_000_000);
+    assert!(m.alerts.active().is_empty(), "2 s is not lost yet");
+    m.tick(T0_US + 7_000_000);
+    let active = m.alerts.active();
+    assert_eq!(active.len(), 1, "{active:?}");
+    assert_eq!(active[0].kind, steppe::alerts::AlertKind::LinkLost);
+    assert_eq!(m.new_alarm, Some(steppe::alerts::Severity::Critical));
+    let mut h = harness(m);
+    h.run();
+    assert!(
+        h.query_by_label("STABILIZE ?").is_some(),
+        "the mode is shown stale"
+    );
+}
+
+#[test]
+fn continue_and_change_speed_ask_first_and_uploads_to_an_armed_vehicle_ask_too() {
+    let id = VehicleId {
+        sysid: 1,
+        compid: 1,
+    };
+    let mut h = harness(model(vec![vehicle(1, true)]));
+    h.run();
+    for (button, confirm) in [
+        ("Continue", "Confirm: Continue"),
+        ("Change speed", "Confirm: Change speed"),
+    ] {
+        h.get_by_label(button).click();
+        h.run();
+        assert!(h.state().m.outbox.is_empty(), "{button} asks first");
+        h.get_by_label(confirm).click();
+        h.run();
+        assert_eq!(h.state().m.outbox.len(), 1, "{button}");
+        h.state_mut().m.outbox.clear();
+    }
+    // An armed vehicle: an upload asks; a disarmed one: it goes at once.
+    let items = survey_items(3);
+    h.state_mut().m.upload(
+        id,
+        vec![(steppe::plan::MissionType::Mission, items.clone())],
+    );
+    assert!(h.state().m.outbox.is_empty());
+    assert!(h.state().m.confirm.is_some());
+    let mut m = model(vec![vehicle(1, false)]);
+    m.upload(id, vec![(steppe::plan::MissionType::Mission, items)]);
+    assert_eq!(m.outbox.len(), 1);
 }

@@ -9,6 +9,8 @@ use crate::ui::i18n::{tr, trf};
 use crate::ui::model::{Operation, UiCommand, UiModel, severity, vehicle_label};
 use crate::vehicle::FleetEvent;
 
+/// Parameter writes sent to the engine and not yet answered, at most.
+const PARAMS_IN_FLIGHT: usize = 16;
 /// Finished operations kept for display.
 const OPS_KEPT: usize = 12;
 
@@ -19,6 +21,8 @@ pub struct AppCore {
     pub backend: Option<BackendHandle>,
     /// The model the panels draw.
     pub model: UiModel,
+    /// Parameter writes waiting to be sent.
+    param_queue: std::collections::VecDeque<(crate::vehicle::VehicleId, String, f64)>,
     /// Parameter writes in flight: request id → vehicle and name (the result names neither).
     param_sets:
         std::collections::BTreeMap<crate::runtime::RequestId, (crate::vehicle::VehicleId, String)>,
@@ -47,6 +51,7 @@ impl AppCore {
             backend,
             model,
             param_sets: Default::default(),
+            param_queue: Default::default(),
         }
     }
 
@@ -61,6 +66,10 @@ impl AppCore {
                 changed = true;
             }
         }
+        if self.backend.is_some() {
+            // The wall clock, as the engine stamps its snapshots with.
+            self.model.tick(crate::link::wall_clock_us());
+        }
         while let Some(e) = self.backend.as_mut().and_then(BackendHandle::try_event) {
             self.on_event(e);
             changed = true;
@@ -70,6 +79,7 @@ impl AppCore {
             self.dispatch(cmd);
             changed = true;
         }
+        self.feed_params();
         changed
     }
 
@@ -186,18 +196,36 @@ impl AppCore {
                 name,
                 value,
             } => {
-                let req = Request::ParamSet {
-                    id,
-                    target,
-                    name: name.clone(),
-                    value,
-                };
-                if self.send(req) {
+                // Writing a whole parameter file is hundreds of writes: they wait here and go
+                // to the engine a few at a time, as answers come back.
+                self.param_queue.push_back((target, name, value));
+                self.feed_params();
+            }
+        }
+    }
+
+    /// Sends queued parameter writes while fewer than [`PARAMS_IN_FLIGHT`] are unanswered.
+    fn feed_params(&mut self) {
+        while self.param_sets.len() < PARAMS_IN_FLIGHT {
+            let Some((target, name, value)) = self.param_queue.pop_front() else {
+                return;
+            };
+            let id = self.next_id();
+            let req = Request::ParamSet {
+                id,
+                target,
+                name: name.clone(),
+                value,
+            };
+            let refused = match &self.backend {
+                None => Some(tr("Not connected to the engine").to_owned()),
+                Some(b) => b.send(req).err().map(|e| e.to_string()),
+            };
+            match refused {
+                None => {
                     self.param_sets.insert(id, (target, name));
-                } else {
-                    let why = tr("Not connected to the engine").to_owned();
-                    self.model.params.on_set_result(target, &name, Err(why));
                 }
+                Some(why) => self.model.params.on_set_result(target, &name, Err(why)),
             }
         }
     }

@@ -14,12 +14,14 @@ use std::collections::BTreeMap;
 
 /// Time between arming attempts, microseconds.
 const ARM_RETRY_US: u64 = 2_000_000;
+/// Time before a failed upload is tried again, microseconds.
+const UPLOAD_RETRY_US: u64 = 5_000_000;
 /// Attempts before giving up.
 const ARM_TRIES: u32 = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Stage {
-    Uploading,
+    Uploading { tries: u32, since_us: u64 },
     Arming { tries: u32, last_us: u64 },
     Flying,
     GaveUp,
@@ -45,22 +47,35 @@ impl DemoPilot {
             let Some(home) = pos else { continue };
             match self.stages.get(&id).copied() {
                 None => {
-                    let offset = 150.0 * index as f64;
-                    for (t, items) in [
-                        (MissionType::Mission, demo_mission(home, offset)),
-                        (MissionType::Fence, demo_fence(home)),
-                        (MissionType::Rally, demo_rally(home)),
-                    ] {
-                        m.send(UiCommand::Transfer {
-                            target: id,
-                            op: MissionOp::Upload(t, items),
-                        });
-                    }
-                    self.stages.insert(id, Stage::Uploading);
+                    upload(m, id, home, index);
+                    self.stages.insert(
+                        id,
+                        Stage::Uploading {
+                            tries: 1,
+                            since_us: now,
+                        },
+                    );
                 }
-                Some(Stage::Uploading) => {
+                Some(Stage::Uploading { tries, since_us }) => {
                     let all = [MissionType::Mission, MissionType::Fence, MissionType::Rally];
-                    if all.iter().all(|t| m.onboard(id, *t).is_some()) {
+                    let running = m.transfer_running(id);
+                    if !all.iter().all(|t| m.onboard(id, *t).is_some()) {
+                        // A failed transfer (its reason is in the messages) is tried again.
+                        if !running && now.saturating_sub(since_us) >= UPLOAD_RETRY_US {
+                            if tries >= ARM_TRIES {
+                                self.stages.insert(id, Stage::GaveUp);
+                            } else {
+                                upload(m, id, home, index);
+                                self.stages.insert(
+                                    id,
+                                    Stage::Uploading {
+                                        tries: tries + 1,
+                                        since_us: now,
+                                    },
+                                );
+                            }
+                        }
+                    } else {
                         m.send(UiCommand::Action {
                             target: id,
                             action: VehicleAction::SetMode("GUIDED".into()),
@@ -83,11 +98,14 @@ impl DemoPilot {
                         self.stages.insert(id, Stage::Flying);
                     } else if tries >= ARM_TRIES {
                         self.stages.insert(id, Stage::GaveUp);
-                    } else if now.saturating_sub(last_us) >= ARM_RETRY_US && mode == "GUIDED" {
-                        m.send(UiCommand::Action {
-                            target: id,
-                            action: VehicleAction::Arm,
-                        });
+                    } else if now.saturating_sub(last_us) >= ARM_RETRY_US {
+                        // Into GUIDED first (again, if the mode change was refused), then arm.
+                        let action = if mode == "GUIDED" {
+                            VehicleAction::Arm
+                        } else {
+                            VehicleAction::SetMode("GUIDED".into())
+                        };
+                        m.send(UiCommand::Action { target: id, action });
                         self.stages.insert(
                             id,
                             Stage::Arming {
@@ -100,5 +118,20 @@ impl DemoPilot {
                 Some(Stage::Flying | Stage::GaveUp) => {}
             }
         }
+    }
+}
+
+/// Queues the demo's mission (offset east per vehicle), fence and rally points.
+fn upload(m: &mut UiModel, id: VehicleId, home: crate::geo::LatLon, index: usize) {
+    let offset = 150.0 * index as f64;
+    for (t, items) in [
+        (MissionType::Mission, demo_mission(home, offset)),
+        (MissionType::Fence, demo_fence(home)),
+        (MissionType::Rally, demo_rally(home)),
+    ] {
+        m.send(UiCommand::Transfer {
+            target: id,
+            op: MissionOp::Upload(t, items),
+        });
     }
 }

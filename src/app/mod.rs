@@ -92,7 +92,14 @@ impl SteppeApp {
         };
         if let Some(sev) = pattern {
             match self.player.play(sev.into()) {
-                Ok(_) => self.last_tone = Some(std::time::Instant::now()),
+                Ok(crate::sound::PlayOutcome::Started) => {
+                    self.last_tone = Some(std::time::Instant::now());
+                }
+                // A tone is still playing: try the new alarm again next frame.
+                Ok(crate::sound::PlayOutcome::StillPlaying) => {
+                    m.new_alarm = m.new_alarm.max(new);
+                    ctx.request_repaint_after(Duration::from_millis(200));
+                }
                 Err(e) if !self.no_player_said => {
                     self.no_player_said = true;
                     m.push_log(
@@ -178,7 +185,13 @@ impl eframe::App for SteppeApp {
         }
         self.sync_map(&ctx);
         self.sound(&ctx);
+        let looks = |s: &Settings| (s.language, s.theme, s.ui_scale);
+        let before = looks(&self.core.model.settings);
         root_ui(ui, &mut self.core.model, &mut self.panels);
+        if looks(&self.core.model.settings) != before {
+            // Language, theme and scale apply at the start of a frame: draw one more.
+            ctx.request_repaint();
+        }
         self.core.pump();
         // Stale markers and "last heard" counters age without new data: look again in a
         // second while vehicles are known (an app with no vehicles draws nothing).

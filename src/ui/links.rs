@@ -63,7 +63,12 @@ pub fn links_ui(ui: &mut Ui, m: &mut UiModel, new_link: &mut String) {
                 ));
                 ui.label(format!("{} {}", l.stats.tx_frames, tr("frames")));
                 if ui.button(tr("Remove")).clicked() {
-                    m.outbox.push(UiCommand::RemoveLink(l.id));
+                    m.ask(
+                        trf("Remove link {link}?", &[("link", l.spec.to_string())]),
+                        tr("Vehicles heard only on this link lose their ground station; their GCS failsafe may trigger.").to_owned(),
+                        tr("Remove").to_owned(),
+                        vec![UiCommand::RemoveLink(l.id)],
+                    );
                 }
                 ui.end_row();
             }
@@ -85,15 +90,30 @@ pub fn links_ui(ui: &mut Ui, m: &mut UiModel, new_link: &mut String) {
             }
         }
     });
-    let ports = tokio_serial::available_ports().unwrap_or_default();
+    // Listing ports touches the file system: every 3 s, not every frame.
+    let ports_id = ui.scope_id().with("serial-ports");
+    let now = ui.input(|i| i.time);
+    let cached: Option<(f64, Vec<String>)> = ui.data(|d| d.get_temp(ports_id));
+    let ports: Vec<String> = match cached {
+        Some((at, list)) if now - at < 3.0 => list,
+        _ => {
+            let list: Vec<String> = tokio_serial::available_ports()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| p.port_name)
+                .collect();
+            ui.data_mut(|d| d.insert_temp(ports_id, (now, list.clone())));
+            list
+        }
+    };
     if !ports.is_empty() {
         ui.label(RichText::new(tr("Serial ports")).strong());
         for port in ports {
             ui.horizontal(|ui| {
-                ui.label(RichText::new(&port.port_name).monospace());
+                ui.label(RichText::new(&port).monospace());
                 for b in BAUDS {
                     if ui.small_button(b.to_string()).clicked() {
-                        *new_link = format!("serial:{}:{b}", port.port_name);
+                        *new_link = format!("serial:{port}:{b}");
                     }
                 }
             });

@@ -178,15 +178,14 @@ fn fly_view(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
                 .show(ui, |ui| {
                     let now = m.now_us;
                     let units = m.settings.units;
-                    let selected = m.selected_vehicle().cloned();
-                    fly::hud::hud_ui(
-                        ui,
-                        selected.as_ref(),
-                        now,
-                        units,
-                        ui.available_width().min(320.0),
-                    );
-                    let vehicles = m.snapshot.vehicles.clone();
+                    // The snapshot is shared, not copied, while the panels draw from it.
+                    let snap = std::sync::Arc::clone(&m.snapshot);
+                    let selected = m
+                        .selected
+                        .and_then(|id| snap.vehicles.iter().find(|v| v.id == id))
+                        .or(snap.vehicles.first());
+                    fly::hud::hud_ui(ui, selected, now, units, ui.available_width().min(320.0));
+                    let vehicles = &snap.vehicles;
                     if vehicles.is_empty() {
                         ui.label(RichText::new(tr("Waiting for vehicles…")).size(16.0));
                     }

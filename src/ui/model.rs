@@ -4,7 +4,7 @@
 //! [`UiModel`]; the app turns the queued commands into engine requests. Tests drive panels
 //! and look at the queue, with no engine behind it.
 
-use super::i18n::tr;
+use super::i18n::{tr, trf};
 use super::plan::PlanModel;
 use super::settings::Settings;
 use super::tracks::Tracks;
@@ -193,6 +193,8 @@ pub struct UiModel {
     pub alerts: crate::alerts::AlertMonitor,
     /// The most severe alert raised since the app last played a tone.
     pub new_alarm: Option<crate::alerts::Severity>,
+    /// When the alerts were last evaluated, microseconds since the Unix epoch.
+    pub alerts_at_us: u64,
     /// The parameter editor: each vehicle's table, edits and write statuses.
     pub params: crate::ui::params::ParamEditor,
 }
@@ -229,9 +231,7 @@ impl UiModel {
 
     /// Replaces the snapshot, keeps a valid selection, and extends the trails.
     pub fn set_snapshot(&mut self, snap: Arc<Snapshot>) {
-        if snap.t_us > 0 {
-            self.now_us = snap.t_us;
-        }
+        self.now_us = self.now_us.max(snap.t_us);
         let known = |id: VehicleId| snap.vehicles.iter().any(|v| v.id == id);
         if !self.selected.is_some_and(known) {
             self.selected = snap.vehicles.first().map(|v| v.id);
@@ -241,6 +241,20 @@ impl UiModel {
         }
         self.update_alerts(&snap.vehicles);
         self.snapshot = snap;
+    }
+
+    /// Advances the clock without a new snapshot (a silent link publishes none): stale
+    /// markers age, and the alerts are evaluated again at least every half second, so a
+    /// vehicle that went quiet raises "link lost" on time.
+    pub fn tick(&mut self, now_us: u64) {
+        if now_us <= self.now_us {
+            return;
+        }
+        self.now_us = now_us;
+        if now_us.saturating_sub(self.alerts_at_us) >= 500_000 {
+            let snap = Arc::clone(&self.snapshot);
+            self.update_alerts(&snap.vehicles);
+        }
     }
 
     /// Feeds the alert monitor (thresholds from the settings); raised alerts go to the
@@ -253,6 +267,7 @@ impl UiModel {
             // An invalid pair (a hand-edited file) keeps the previous thresholds.
             let _ = self.alerts.set_config(cfg);
         }
+        self.alerts_at_us = self.now_us;
         for change in self.alerts.update(vehicles, self.now_us) {
             if let crate::alerts::AlertChange::Raised(a) = change {
                 let sev = match a.severity {
@@ -297,6 +312,37 @@ impl UiModel {
             button,
             commands,
         });
+    }
+
+    /// Uploads lists to `target`: at once while it is disarmed; an armed (possibly flying)
+    /// vehicle gets a confirmation first, because a new mission or fence changes what it does
+    /// (a fence that excludes where it is triggers its breach action).
+    pub fn upload(&mut self, target: VehicleId, lists: Vec<(MissionType, Vec<MissionItem>)>) {
+        let cmds: Vec<UiCommand> = lists
+            .into_iter()
+            .map(|(t, items)| UiCommand::Transfer {
+                target,
+                op: MissionOp::Upload(t, items),
+            })
+            .collect();
+        let armed = self
+            .snapshot
+            .vehicles
+            .iter()
+            .any(|v| v.id == target && v.armed);
+        if armed {
+            self.ask(
+                trf(
+                    "Vehicle {id} is armed. Upload anyway?",
+                    &[("id", vehicle_label(target))],
+                ),
+                tr("The new lists replace what the vehicle flies now.").to_owned(),
+                tr("Upload").to_owned(),
+                cmds,
+            );
+        } else {
+            self.outbox.extend(cmds);
+        }
     }
 
     /// The operator confirmed: queue the waiting commands.

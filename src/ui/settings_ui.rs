@@ -84,16 +84,21 @@ fn general(ui: &mut Ui, m: &mut UiModel) {
             format!("{} — {}", c.name, c.url),
         );
     }
-    let mut offline = match &map.background {
-        MapBackground::Offline(p) => p.display().to_string(),
-        _ => String::new(),
-    };
+    // The typed path lives between frames; it takes effect when the field is left.
+    let offline_id = ui.scope_id().with("offline-path");
+    let mut offline: String = ui
+        .data_mut(|d| d.get_temp(offline_id))
+        .unwrap_or_else(|| match &map.background {
+            MapBackground::Offline(p) => p.display().to_string(),
+            _ => String::new(),
+        });
     ui.horizontal(|ui| {
         let l = ui.label(tr("Offline tiles (XYZ folder, .mbtiles, .pmtiles)"));
         if text_field(ui, l.id, &mut offline).lost_focus() && !offline.trim().is_empty() {
             map.background = MapBackground::Offline(offline.trim().into());
         }
     });
+    ui.data_mut(|d| d.insert_temp(offline_id, offline));
     ui.collapsing(tr("Add an online source (e.g. satellite)"), |ui| {
         let id = ui.scope_id().with("new-source");
         let (mut name, mut url): (String, String) =

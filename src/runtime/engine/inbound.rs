@@ -30,6 +30,7 @@ impl Engine {
             l.stats.rx = parser;
         }
         self.dirty = true;
+        self.quiet = false;
         for f in frames {
             if let Some(r) = &self.recorder {
                 r.record(t_us, f.raw());

@@ -66,6 +66,10 @@ pub(super) struct Engine {
     ops: Ops,
     recorder: Option<Recorder>,
     recorder_error_reported: bool,
+    /// The recorder status last published.
+    last_recorder: Option<crate::log::recorder::RecorderStatus>,
+    /// The pending snapshot changes only recorder counters: publish without a repaint.
+    quiet: bool,
     start: Instant,
     dropped_events: u64,
     dirty: bool,
@@ -105,6 +109,8 @@ impl Engine {
             ops: Ops::default(),
             recorder: None,
             recorder_error_reported: false,
+            last_recorder: None,
+            quiet: false,
             start: Instant::now(),
             dropped_events: 0,
             dirty: true,
@@ -179,6 +185,7 @@ impl Engine {
             Err(_) => self.dropped_events += 1,
         }
         self.dirty = true;
+        self.quiet = false;
         if let Some(r) = &self.cfg.repaint {
             r();
         }
@@ -264,9 +271,24 @@ impl Engine {
         if let Some(st) = self.recorder.as_ref().map(Recorder::status) {
             if st.error.is_some() && !self.recorder_error_reported {
                 self.recorder_error_reported = true;
-                self.emit(Event::Recorder(st));
+                self.emit(Event::Recorder(st.clone()));
             }
-            self.dirty = true;
+            // Publish only when the recording moved on; a new error or the end of the
+            // recording wakes the window, counters alone (our own heartbeat being
+            // recorded) do not, so an idle window draws nothing.
+            if self.last_recorder.as_ref() != Some(&st) {
+                let news = self
+                    .last_recorder
+                    .as_ref()
+                    .is_none_or(|l| l.error != st.error || l.closed != st.closed);
+                self.last_recorder = Some(st);
+                self.quiet = if self.dirty {
+                    self.quiet && !news
+                } else {
+                    !news
+                };
+                self.dirty = true;
+            }
         }
     }
 
@@ -289,7 +311,10 @@ impl Engine {
         };
         self.snapshot.send_replace(Arc::new(snap));
         self.dirty = false;
-        if let Some(r) = &self.cfg.repaint {
+        // A snapshot that only moves the recorder's counters (our own heartbeat being
+        // recorded) is not worth waking an idle window for; it is picked up next frame.
+        let quiet = std::mem::take(&mut self.quiet);
+        if !quiet && let Some(r) = &self.cfg.repaint {
             r();
         }
     }

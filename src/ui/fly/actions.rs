@@ -123,7 +123,17 @@ pub fn actions_ui(ui: &mut Ui, m: &mut UiModel) {
             m.send(action(id, VehicleAction::Pause));
         }
         if ui.button(tr("Continue")).clicked() {
-            m.send(action(id, VehicleAction::Continue));
+            ask_one(
+                m,
+                id,
+                VehicleAction::Continue,
+                trf(
+                    "Continue the mission of vehicle {id}?",
+                    &[("id", who.clone())],
+                ),
+                tr("The vehicle resumes flying its mission.").to_owned(),
+                tr("Continue"),
+            );
         }
     });
     ui.horizontal_wrapped(|ui| {
@@ -152,12 +162,15 @@ pub fn actions_ui(ui: &mut Ui, m: &mut UiModel) {
                 .suffix(" m/s"),
         );
         if ui.button(tr("Change speed")).clicked() {
-            m.send(action(
+            let speed = m.fly.speed_mps;
+            ask_one(
+                m,
                 id,
-                VehicleAction::ChangeSpeed {
-                    speed_mps: m.fly.speed_mps,
-                },
-            ));
+                VehicleAction::ChangeSpeed { speed_mps: speed },
+                trf("Change the speed of vehicle {id}?", &[("id", who.clone())]),
+                trf("New speed {speed} m/s", &[("speed", format!("{speed:.1}"))]),
+                tr("Change speed"),
+            );
         }
     });
     ui.horizontal_wrapped(|ui| {

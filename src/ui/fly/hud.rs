@@ -60,6 +60,9 @@ pub fn hud_ui(ui: &mut Ui, v: Option<&VehicleState>, now_us: u64, units: Units, 
         .position
         .alt_rel_m
         .map_or("—".to_owned(), |a| format::alt(units, a));
+    // Stale readings turn grey with a "?", as on the status cards.
+    let spd_stale = v.is_stale(FieldGroup::Hud, now_us) && v.is_stale(FieldGroup::Position, now_us);
+    let alt_stale = v.is_stale(FieldGroup::Position, now_us);
     side_box(
         &painter,
         Rect::from_min_size(
@@ -68,6 +71,7 @@ pub fn hud_ui(ui: &mut Ui, v: Option<&VehicleState>, now_us: u64, units: Units, 
         ),
         tr("GS"),
         &spd,
+        spd_stale,
     );
     side_box(
         &painter,
@@ -77,10 +81,16 @@ pub fn hud_ui(ui: &mut Ui, v: Option<&VehicleState>, now_us: u64, units: Units, 
         ),
         tr("ALT"),
         &alt,
+        alt_stale,
     );
 }
 
-fn side_box(p: &Painter, r: Rect, label: &str, value: &str) {
+fn side_box(p: &Painter, r: Rect, label: &str, value: &str, stale: bool) {
+    let (value, colour) = if stale {
+        (format!("{value} ?"), Color32::GRAY)
+    } else {
+        (value.to_owned(), Color32::WHITE)
+    };
     p.rect_filled(r, 3.0, Color32::BLACK);
     p.text(
         r.center_top() + vec2(0.0, 2.0),
@@ -94,7 +104,7 @@ fn side_box(p: &Painter, r: Rect, label: &str, value: &str) {
         Align2::CENTER_BOTTOM,
         value,
         FontId::monospace(11.0),
-        Color32::WHITE,
+        colour,
     );
 }
 

@@ -2,7 +2,7 @@
 //! trail decimation that drops points closer than a pixel or so to the last one drawn and
 //! cuts the line where it leaves the visible area, so a 2-hour trail costs little per frame.
 
-use egui::{Pos2, Rect};
+use egui::{Color32, Mesh, Painter, Pos2, Rect, Shape};
 
 /// The largest 1-2-5 × 10ⁿ value not above `x` (for x > 0).
 pub fn nice_step(x: f64) -> f64 {
@@ -57,6 +57,69 @@ pub fn screen_decimated(
     }
     runs.retain(|r| r.len() > 1);
     runs
+}
+
+/// Fills a simple polygon (convex or not) by ear clipping.
+pub fn fill_polygon(painter: &Painter, pts: &[Pos2], colour: Color32) {
+    let mut mesh = Mesh::default();
+    for p in pts {
+        mesh.colored_vertex(*p, colour);
+    }
+    for [a, b, c] in triangulate(pts) {
+        mesh.add_triangle(a, b, c);
+    }
+    if !mesh.indices.is_empty() {
+        painter.add(Shape::mesh(mesh));
+    }
+}
+
+/// Ear-clipping triangulation of a simple polygon (either winding); indices into `pts`.
+pub fn triangulate(pts: &[Pos2]) -> Vec<[u32; 3]> {
+    let at = |i: u32| pts.get(i as usize).copied().unwrap_or(Pos2::ZERO);
+    let cross = |a: Pos2, b: Pos2, c: Pos2| (b - a).x * (c - a).y - (b - a).y * (c - a).x;
+    let n = pts.len();
+    if !(3..=2000).contains(&n) {
+        return Vec::new();
+    }
+    let area2: f32 = (0..n)
+        .map(|i| {
+            let (a, b) = (at(i as u32), at(((i + 1) % n) as u32));
+            a.x * b.y - b.x * a.y
+        })
+        .sum();
+    let sign = if area2 >= 0.0 { 1.0 } else { -1.0 };
+    let mut ring: Vec<u32> = (0..n as u32).collect();
+    let mut out = Vec::with_capacity(n - 2);
+    while ring.len() > 3 {
+        let m = ring.len();
+        let ear = (0..m).find(|&k| {
+            let [a, b, c] =
+                [(k + m - 1) % m, k, (k + 1) % m].map(|j| ring.get(j).copied().unwrap_or(0));
+            let (pa, pb, pc) = (at(a), at(b), at(c));
+            sign * cross(pa, pb, pc) > 0.0
+                && ring
+                    .iter()
+                    .filter(|&&q| q != a && q != b && q != c)
+                    .all(|&q| {
+                        let p = at(q);
+                        !(sign * cross(pa, pb, p) >= 0.0
+                            && sign * cross(pb, pc, p) >= 0.0
+                            && sign * cross(pc, pa, p) >= 0.0)
+                    })
+        });
+        // A self-intersecting ring has no ear left: stop with what was filled.
+        let Some(k) = ear else {
+            return out;
+        };
+        let [a, b, c] =
+            [(k + m - 1) % m, k, (k + 1) % m].map(|j| ring.get(j).copied().unwrap_or(0));
+        out.push([a, b, c]);
+        ring.remove(k);
+    }
+    if let [a, b, c] = ring[..] {
+        out.push([a, b, c]);
+    }
+    out
 }
 
 #[cfg(test)]

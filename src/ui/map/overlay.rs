@@ -207,12 +207,12 @@ pub fn fence_and_rally(
             } else {
                 Color32::from_rgba_unmultiplied(200, 0, 0, 50)
             };
-            if !poly.inclusion && pts.len() > 3 {
-                painter.add(Shape::convex_polygon(
-                    pts[..pts.len() - 1].to_vec(),
+            if !poly.inclusion {
+                super::geom::fill_polygon(
+                    painter,
+                    pts.get(..pts.len().saturating_sub(1)).unwrap_or(&[]),
                     fill,
-                    Stroke::NONE,
-                ));
+                );
             }
             painter.extend(Shape::dashed_line(
                 &pts,
@@ -254,15 +254,25 @@ pub fn fleet(painter: &Painter, proj: &Projector, m: &UiModel) {
     let rect = proj.clip_rect();
     for (i, v) in m.snapshot.vehicles.iter().enumerate() {
         let colour = vehicle_colour(i);
-        if let Some(items) = m.onboard.get(&(v.id, MissionTypeKey::Fence)) {
-            let rally = m
-                .onboard
-                .get(&(v.id, MissionTypeKey::Rally))
-                .map_or(&[][..], Vec::as_slice);
-            fence_and_rally(painter, proj, items, rally);
+        let fence = m.onboard.get(&(v.id, MissionTypeKey::Fence));
+        let rally = m.onboard.get(&(v.id, MissionTypeKey::Rally));
+        if fence.is_some() || rally.is_some() {
+            let none: &[MissionItem] = &[];
+            fence_and_rally(
+                painter,
+                proj,
+                fence.map_or(none, Vec::as_slice),
+                rally.map_or(none, Vec::as_slice),
+            );
         }
         if let Some(items) = m.onboard.get(&(v.id, MissionTypeKey::Mission)) {
-            mission(painter, proj, items, colour, v.mission.current_seq);
+            // Our lists hold home first; PX4 counts its items without it.
+            let px4 = v.autopilot == crate::vehicle::Autopilot::Px4;
+            let current = v
+                .mission
+                .current_seq
+                .map(|s| if px4 { s.saturating_add(1) } else { s });
+            mission(painter, proj, items, colour, current);
         }
         let trail = m.tracks.trail(v.id);
         let pts = screen_decimated(
@@ -303,7 +313,14 @@ pub fn fleet(painter: &Painter, proj: &Projector, m: &UiModel) {
         let Some(pos) = v.position.lat_lon else {
             continue;
         };
-        let colour = vehicle_colour(i);
+        // A vehicle not heard from is drawn grey, its label marked, so an old position
+        // never looks live.
+        let lost = v.is_lost() || v.is_stale(crate::vehicle::FieldGroup::Position, m.now_us);
+        let colour = if lost {
+            Color32::GRAY
+        } else {
+            vehicle_colour(i)
+        };
         let p = to_screen(proj, pos);
         let heading = v
             .attitude
@@ -336,7 +353,10 @@ pub fn fleet(painter: &Painter, proj: &Projector, m: &UiModel) {
             .position
             .alt_rel_m
             .map_or(String::new(), |a| format!(" {a:.0} m"));
-        let label = format!("{} {}{}", vehicle_label(v.id), v.mode_name, alt);
+        let mut label = format!("{} {}{}", vehicle_label(v.id), v.mode_name, alt);
+        if lost {
+            label.push_str(" ?");
+        }
         text_with_halo(
             painter,
             p + vec2(size + 4.0, -size),

@@ -23,35 +23,12 @@ fn ring_mut(plan: &mut PlanModel, r: RingId) -> Option<&mut Vec<LatLon>> {
 
 fn polygon(painter: &Painter, pts: &[Pos2], fill: Color32, stroke: Stroke) {
     if pts.len() >= 3 {
-        // egui fills convex shapes only; a concave field is filled by a fan of triangles
-        // from an ear-free triangulation, which is overkill here: the outline carries the
-        // shape and the fill is a light tint drawn per triangle of a simple fan only when
-        // convex.
-        if is_convex(pts) {
-            painter.add(Shape::convex_polygon(pts.to_vec(), fill, Stroke::NONE));
-        }
+        // Ear clipping fills concave fields and zones too.
+        super::geom::fill_polygon(painter, pts, fill);
         painter.add(Shape::closed_line(pts.to_vec(), stroke));
     } else if pts.len() == 2 {
         painter.line_segment([pts[0], pts[1]], stroke);
     }
-}
-
-fn is_convex(pts: &[Pos2]) -> bool {
-    let n = pts.len();
-    let mut sign = 0.0_f32;
-    for i in 0..n {
-        let a = pts[i];
-        let b = pts[(i + 1) % n];
-        let c = pts[(i + 2) % n];
-        let cross = (b - a).x * (c - b).y - (b - a).y * (c - b).x;
-        if cross.abs() > f32::EPSILON {
-            if sign != 0.0 && cross.signum() != sign {
-                return false;
-            }
-            sign = cross.signum();
-        }
-    }
-    true
 }
 
 /// Draws the plan and handles its editing gestures.

@@ -124,11 +124,13 @@ pub struct PlanModel {
     /// User cameras (from the cameras file).
     pub user_cameras: Vec<Camera>,
     /// The latest generation: `None` before there is a field, `Err` with the reason.
-    pub result: Option<Result<PlanResult, String>>,
+    pub result: Option<Result<std::sync::Arc<PlanResult>, String>>,
     /// Settings or shape changed since the last generation.
     pub dirty: bool,
     /// A note about the last import or save.
     pub note: Option<String>,
+    /// The vehicle each part goes to, when the operator picked one.
+    pub targets: std::collections::BTreeMap<usize, crate::vehicle::VehicleId>,
 }
 
 impl PlanModel {
@@ -221,7 +223,7 @@ impl PlanModel {
         self.result = if self.boundary.len() < 3 {
             None
         } else {
-            Some(self.generate())
+            Some(self.generate().map(std::sync::Arc::new))
         };
     }
 

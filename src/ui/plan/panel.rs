@@ -6,12 +6,11 @@ use super::model::{PlanModel, Tool};
 use crate::formats::document::Input;
 use crate::plan::MissionType;
 use crate::plan::validate::{Finding, Severity};
-use crate::runtime::MissionOp;
 use crate::ui::dialog::{Pending, Purpose};
 use crate::ui::format;
 use crate::ui::i18n::{tr, trf};
 use crate::ui::map::overlay::PART_COLOURS;
-use crate::ui::model::{UiCommand, UiModel, vehicle_label};
+use crate::ui::model::{UiModel, vehicle_label};
 use crate::ui::theme::palette;
 use egui::{DragValue, RichText, Ui};
 use std::path::Path;
@@ -312,7 +311,19 @@ fn settings(ui: &mut Ui, um: &mut UiModel) {
 }
 
 fn results(ui: &mut Ui, um: &mut UiModel) {
-    um.plan.regenerate();
+    // Regenerating takes tens of milliseconds on a large field: while a vertex or slider is
+    // being dragged, at most four times a second; at once when it is let go.
+    let id = egui::Id::unique("plan-regenerated-at");
+    let now = ui.input(|i| i.time);
+    let held = ui.input(|i| i.pointer.any_down());
+    let last: f64 = ui.data(|d| d.get_temp(id)).unwrap_or(f64::NEG_INFINITY);
+    if um.plan.dirty && (!held || now - last >= 0.25) {
+        um.plan.regenerate();
+        ui.data_mut(|d| d.insert_temp(id, now));
+    } else if um.plan.dirty {
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(250));
+    }
     let p = palette(um.settings.theme);
     let units = um.settings.units;
     ui.label(RichText::new(tr("Statistics")).strong());
@@ -325,7 +336,7 @@ fn results(ui: &mut Ui, um: &mut UiModel) {
             ui.label(RichText::new(e).color(p.bad));
             return;
         }
-        Some(Ok(r)) => r.clone(),
+        Some(Ok(r)) => std::sync::Arc::clone(r),
     };
     let st = &r.stats;
     egui::Grid::new("plan-stats").num_columns(2).show(ui, |ui| {
@@ -399,26 +410,45 @@ fn results(ui: &mut Ui, um: &mut UiModel) {
                 part.stats.photos,
                 tr("photos")
             ));
-            let target = vehicles.get(i).or(vehicles.first()).copied();
+            // Part N goes to vehicle N by default, a single part to the selected vehicle;
+            // the operator may pick another.
+            let default = if r.parts.len() == 1 {
+                um.selected.or(vehicles.first().copied())
+            } else {
+                vehicles.get(i).or(vehicles.first()).copied()
+            };
+            let chosen = um
+                .plan
+                .targets
+                .get(&i)
+                .copied()
+                .filter(|t| vehicles.contains(t))
+                .or(default);
             let has_errors = r.findings.iter().any(|f| f.severity == Severity::Error);
-            if let Some(t) = target {
+            if let Some(mut t) = chosen {
+                let l = ui.label(tr("to"));
+                let _ = egui::ComboBox::from_id_salt(("part-target", i))
+                    .selected_text(vehicle_label(t))
+                    .show_ui(ui, |ui| {
+                        for v in &vehicles {
+                            ui.selectable_value(&mut t, *v, vehicle_label(*v));
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
+                um.plan.targets.insert(i, t);
                 let label = trf("Upload to vehicle {id}", &[("id", vehicle_label(t))]);
+                let busy = um.transfer_running(t);
                 if ui
-                    .add_enabled(!has_errors, egui::Button::new(label))
+                    .add_enabled(!has_errors && !busy, egui::Button::new(label))
                     .clicked()
                 {
-                    let items = part.doc.mission_upload_list();
-                    um.outbox.push(UiCommand::Transfer {
-                        target: t,
-                        op: MissionOp::Upload(MissionType::Mission, items),
-                    });
+                    let mut lists = vec![(MissionType::Mission, part.doc.mission_upload_list())];
                     let fence = part.doc.fence.to_items();
                     if !fence.is_empty() {
-                        um.outbox.push(UiCommand::Transfer {
-                            target: t,
-                            op: MissionOp::Upload(MissionType::Fence, fence),
-                        });
+                        lists.push((MissionType::Fence, fence));
                     }
+                    um.upload(t, lists);
                 }
             } else {
                 ui.label(RichText::new(tr("no vehicle to upload to")).weak());

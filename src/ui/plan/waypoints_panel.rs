@@ -9,10 +9,9 @@ use super::waypoints::{
 };
 use crate::plan::MissionItem;
 use crate::plan::validate::Severity;
-use crate::runtime::MissionOp;
 use crate::ui::dialog::{Pending, Purpose};
 use crate::ui::i18n::{tr, trf};
-use crate::ui::model::{UiCommand, UiModel, vehicle_label};
+use crate::ui::model::{UiModel, vehicle_label};
 use crate::ui::theme::palette;
 use egui::{Button, DragValue, RichText, Ui};
 use std::path::Path;
@@ -530,13 +529,12 @@ fn findings_and_upload(ui: &mut Ui, m: &mut UiModel, ed: &WaypointEditor) {
     ui.horizontal_wrapped(|ui| {
         for target in vehicles {
             let label = trf("Upload to vehicle {id}", &[("id", vehicle_label(target))]);
-            if ui.add_enabled(enabled, Button::new(label)).clicked() {
-                for (kind, items) in &lists {
-                    m.outbox.push(UiCommand::Transfer {
-                        target,
-                        op: MissionOp::Upload(*kind, items.clone()),
-                    });
-                }
+            let busy = m.transfer_running(target);
+            if ui
+                .add_enabled(enabled && !busy, Button::new(label))
+                .clicked()
+            {
+                m.upload(target, lists.clone());
             }
         }
     });
