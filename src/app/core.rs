@@ -127,7 +127,7 @@ impl AppCore {
         let id = self.next_id();
         match cmd {
             UiCommand::Action { target, action } => {
-                let label = format!("{} {}", vehicle_label(target), action.name());
+                let label = format!("{} · {}", action_label(&action), vehicle_label(target));
                 if self.send(Request::Action { id, target, action }) {
                     self.track(Operation {
                         id,
@@ -392,6 +392,33 @@ impl AppCore {
                 );
             }
             _ => {}
+        }
+    }
+}
+
+/// An action in the UI language, for progress lines and messages.
+fn action_label(a: &crate::protocol::actions::VehicleAction) -> String {
+    use crate::protocol::actions::VehicleAction as A;
+    match a {
+        A::Arm => tr("Arm").to_owned(),
+        A::Disarm { force: false } => tr("Disarm").to_owned(),
+        A::Disarm { force: true } => tr("Force disarm").to_owned(),
+        A::SetMode(m) => trf("Mode {mode}", &[("mode", m.clone())]),
+        A::Takeoff { alt_rel_m } => {
+            trf("Takeoff to {alt} m", &[("alt", format!("{alt_rel_m:.0}"))])
+        }
+        A::Rtl => tr("RTL").to_owned(),
+        A::Land => tr("Land").to_owned(),
+        A::StartMission => tr("Start mission").to_owned(),
+        A::Pause => tr("Pause").to_owned(),
+        A::Continue => tr("Continue").to_owned(),
+        A::SetCurrentItem(s) => trf("Go to item {n}", &[("n", s.to_string())]),
+        A::Goto { .. } => tr("Fly there").to_owned(),
+        A::ChangeSpeed { speed_mps } => {
+            trf("Speed {speed} m/s", &[("speed", format!("{speed_mps:.1}"))])
+        }
+        A::ChangeAltitude { alt_rel_m } => {
+            trf("Altitude {alt} m", &[("alt", format!("{alt_rel_m:.0}"))])
         }
     }
 }

@@ -212,6 +212,10 @@ fn fly_view(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
                         .show(ui, |ui| {
                             fly::preflight::preflight_ui(ui, m, &mut g.new_check)
                         });
+                    ui.separator();
+                    if ui.button(tr("Clear trails and photo points")).clicked() {
+                        m.tracks.clear();
+                    }
                 });
         });
     egui::Panel::bottom("messages")

@@ -10,6 +10,8 @@ use std::sync::mpsc;
 use walkers::sources::Attribution;
 use walkers::{Tile, TileId, TilePiece, Tiles};
 
+/// Tile requests waiting for the loader thread, at most.
+const REQUESTS_QUEUED: usize = 64;
 /// Decoded tiles kept in memory.
 const CACHE_TILES: usize = 512;
 
@@ -20,7 +22,7 @@ enum Loaded {
 
 /// An offline tile set as a walkers layer.
 pub struct OfflineTiles {
-    requests: mpsc::Sender<TileId>,
+    requests: mpsc::SyncSender<TileId>,
     results: mpsc::Receiver<(TileId, Loaded)>,
     cache: HashMap<TileId, Option<TextureHandle>>,
     order: std::collections::VecDeque<TileId>,
@@ -42,7 +44,8 @@ impl OfflineTiles {
     /// Serves `store` (its description becomes the attribution). Tiles are read and decoded
     /// on a thread of their own; `ctx` is asked to repaint when one arrives.
     pub fn new(store: Box<dyn TileStore + Send + Sync>, ctx: Context) -> Self {
-        let (req_tx, req_rx) = mpsc::channel::<TileId>();
+        // Bounded: a tile that does not fit is asked for again on a later frame.
+        let (req_tx, req_rx) = mpsc::sync_channel::<TileId>(REQUESTS_QUEUED);
         let (res_tx, res_rx) = mpsc::channel();
         let max_zoom = store.zoom_range().map_or(19, |(_, hi)| hi);
         let label: &'static str = Box::leak(store.describe().into_boxed_str());
@@ -103,7 +106,7 @@ impl OfflineTiles {
     }
 
     fn request(&mut self, id: TileId) {
-        if !self.cache.contains_key(&id) && self.requests.send(id).is_ok() {
+        if !self.cache.contains_key(&id) && self.requests.try_send(id).is_ok() {
             // Mark as pending (None) so it is asked for once; the answer replaces it.
             self.cache.insert(id, None);
         }

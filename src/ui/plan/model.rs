@@ -280,7 +280,10 @@ impl PlanModel {
             let doc = survey_document(&area, &survey, &capture, &geometry, opts);
             for mut f in validate(&doc, &limits, None) {
                 if many {
-                    f.message = format!("part {}: {}", i + 1, f.message);
+                    f.message = crate::ui::i18n::trf(
+                        "part {n}: {finding}",
+                        &[("n", (i + 1).to_string()), ("finding", f.message.clone())],
+                    );
                 }
                 findings.push(f);
             }
