@@ -74,7 +74,7 @@ fn harness(m: UiModel) -> Harness<'static, App> {
         .build_ui_state(
             |ui, app: &mut App| {
                 set_language(Language::English);
-                params_ui(ui, &mut app.m, &mut app.path);
+                params_ui(ui, &mut app.m, &mut app.path, &mut None);
             },
             App {
                 m,

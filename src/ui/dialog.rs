@@ -16,6 +16,10 @@ pub enum Purpose {
     OpenMission,
     /// Where to save the waypoint editor's document.
     SaveMission,
+    /// A parameter file to load.
+    OpenParams,
+    /// Where to save the parameters.
+    SaveParams,
 }
 
 /// A dialog in progress.
@@ -27,6 +31,7 @@ pub struct Pending {
 
 /// Files the dialogs offer.
 const MISSION_EXT: &[&str] = &["plan", "waypoints", "txt"];
+const PARAM_EXT: &[&str] = &["param", "params", "parm", "txt"];
 const BOUNDARY_EXT: &[&str] = &["kml", "kmz", "geojson", "json", "plan", "waypoints", "txt"];
 
 impl Pending {
@@ -44,6 +49,8 @@ impl Pending {
                 let answer = match purpose {
                     Purpose::ImportBoundary => d.add_filter("Boundary", BOUNDARY_EXT).pick_file(),
                     Purpose::OpenMission => d.add_filter("Mission", MISSION_EXT).pick_file(),
+                    Purpose::OpenParams => d.add_filter("Parameters", PARAM_EXT).pick_file(),
+                    Purpose::SaveParams => d.add_filter("Parameters", PARAM_EXT).save_file(),
                     Purpose::SavePart(_) | Purpose::SaveMission => d
                         .add_filter("QGroundControl plan", &["plan"])
                         .add_filter("Waypoints", &["waypoints", "txt"])

@@ -153,8 +153,9 @@ pub fn root_ui(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
             egui::CentralPanel::default().show(ui, |ui| links::links_ui(ui, m, &mut g.new_link));
         }
         View::Params => {
-            egui::CentralPanel::default()
-                .show(ui, |ui| params_ui::params_ui(ui, m, &mut g.param_file));
+            egui::CentralPanel::default().show(ui, |ui| {
+                params_ui::params_ui(ui, m, &mut g.param_file, &mut g.dialog)
+            });
         }
         View::Settings => {
             egui::CentralPanel::default()

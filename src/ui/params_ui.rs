@@ -4,6 +4,7 @@
 //! change. The rules live in [`crate::ui::params`]; this file only draws.
 
 use crate::protocol::params::{Param, type_name};
+use crate::ui::dialog::{Pending, Purpose};
 use crate::ui::i18n::{tr, trf};
 use crate::ui::model::{UiCommand, UiModel, vehicle_label};
 use crate::ui::params::{SetStatus, check_number, check_value, format_value};
@@ -36,7 +37,12 @@ fn row_height(ui: &Ui) -> f32 {
 }
 
 /// The Params view for the selected vehicle.
-pub fn params_ui(ui: &mut Ui, m: &mut UiModel, file_path: &mut String) {
+pub fn params_ui(
+    ui: &mut Ui,
+    m: &mut UiModel,
+    file_path: &mut String,
+    dialog: &mut Option<Pending>,
+) {
     ui.heading(tr("Parameters"));
     let Some(v) = m.selected_vehicle().map(|s| s.id) else {
         ui.label(tr("Waiting for vehicles…"));
@@ -54,7 +60,7 @@ pub fn params_ui(ui: &mut Ui, m: &mut UiModel, file_path: &mut String) {
         });
     }
     download_row(ui, m, v);
-    file_row(ui, m, v, file_path);
+    file_row(ui, m, v, file_path, dialog);
     file_preview(ui, m, v);
     ui.separator();
     edit_row(ui, m, v);
@@ -102,26 +108,63 @@ fn download_row(ui: &mut Ui, m: &mut UiModel, v: VehicleId) {
     });
 }
 
-fn file_row(ui: &mut Ui, m: &mut UiModel, v: VehicleId, file_path: &mut String) {
+fn save(m: &mut UiModel, v: VehicleId, path: &str) {
+    m.params.note = Some(
+        m.params
+            .save_file(v, Path::new(path.trim()))
+            .map(|n| trf("{n} parameters saved", &[("n", n.to_string())])),
+    );
+}
+
+fn load(m: &mut UiModel, v: VehicleId, path: &str) {
+    m.params.note = Some(
+        m.params
+            .load_file(v, Path::new(path.trim()))
+            .map(|n| trf("{n} values differ", &[("n", n.to_string())])),
+    );
+}
+
+fn file_row(
+    ui: &mut Ui,
+    m: &mut UiModel,
+    v: VehicleId,
+    file_path: &mut String,
+    dialog: &mut Option<Pending>,
+) {
     let p = palette(m.settings.theme);
+    if let Some((purpose, answer)) = dialog.as_ref().and_then(Pending::poll) {
+        *dialog = None;
+        if let Some(path) = answer {
+            *file_path = path.display().to_string();
+            match purpose {
+                Purpose::OpenParams => load(m, v, file_path),
+                Purpose::SaveParams => save(m, v, file_path),
+                _ => {}
+            }
+        }
+    }
     ui.horizontal(|ui| {
         let l = ui.label(tr("File"));
         ui.add(TextEdit::singleline(file_path).desired_width(260.0))
             .labelled_by(l.id);
-        let path = file_path.trim().to_owned();
+        let idle = dialog.is_none();
+        if ui
+            .add_enabled(idle, egui::Button::new(tr("Open…")))
+            .clicked()
+        {
+            *dialog = Some(Pending::open(Purpose::OpenParams, file_path));
+        }
+        if ui
+            .add_enabled(idle, egui::Button::new(tr("Save as…")))
+            .clicked()
+        {
+            *dialog = Some(Pending::open(Purpose::SaveParams, file_path));
+        }
         if ui.button(tr("Save to file")).clicked() {
-            m.params.note = Some(
-                m.params
-                    .save_file(v, Path::new(&path))
-                    .map(|n| trf("{n} parameters saved", &[("n", n.to_string())])),
-            );
+            save(m, v, file_path);
         }
         if ui.button(tr("Load file")).clicked() {
-            m.params.note = Some(
-                m.params
-                    .load_file(v, Path::new(&path))
-                    .map(|n| trf("{n} values differ", &[("n", n.to_string())])),
-            );
+            load(m, v, file_path);
         }
     });
     match &m.params.note {

@@ -117,7 +117,7 @@ fn tools(ui: &mut Ui, um: &mut UiModel, file_path: &mut String, dialog: &mut Opt
             match purpose {
                 Purpose::ImportBoundary => import_into(m, Path::new(file_path.trim())),
                 Purpose::SavePart(_) => save_all(m, file_path),
-                Purpose::OpenMission | Purpose::SaveMission => {}
+                _ => {}
             }
         }
     }

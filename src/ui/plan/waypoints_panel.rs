@@ -470,7 +470,7 @@ fn files(
             match purpose {
                 Purpose::OpenMission => open_file(ed, file_path),
                 Purpose::SaveMission => save_file(ed, file_path),
-                Purpose::ImportBoundary | Purpose::SavePart(_) => {}
+                _ => {}
             }
         }
     }
