@@ -441,3 +441,24 @@ fn continue_and_change_speed_ask_first_and_uploads_to_an_armed_vehicle_ask_too()
     m.upload(id, vec![(steppe::plan::MissionType::Mission, items)]);
     assert_eq!(m.outbox.len(), 1);
 }
+
+#[test]
+fn alert_details_and_units_follow_the_settings() {
+    let mut m = model(vec![vehicle(1, true)]);
+    m.set_snapshot(Arc::new(Snapshot {
+        t_us: T0_US + 10_000_000,
+        vehicles: vec![vehicle(1, true)],
+        ..Snapshot::default()
+    }));
+    m.settings.units = steppe::ui::settings::Units::Imperial;
+    let mut h = harness(m);
+    h.run();
+    assert!(h.query_by_label("nothing heard for 10 s").is_some());
+    // The takeoff altitude (30 m) is shown in feet.
+    assert!(h.query_by_value("98 ft").is_some() || h.query_by_label("98 ft").is_some());
+    h.state_mut().m.settings.language = Language::Russian;
+    h.run();
+    h.run();
+    assert!(h.query_by_label("нет связи 10 с").is_some());
+    set_language(Language::English);
+}

@@ -127,7 +127,11 @@ impl AppCore {
         let id = self.next_id();
         match cmd {
             UiCommand::Action { target, action } => {
-                let label = format!("{} · {}", action_label(&action), vehicle_label(target));
+                let label = format!(
+                    "{} · {}",
+                    action_label(&action, self.model.settings.units),
+                    vehicle_label(target)
+                );
                 if self.send(Request::Action { id, target, action }) {
                     self.track(Operation {
                         id,
@@ -397,16 +401,21 @@ impl AppCore {
 }
 
 /// An action in the UI language, for progress lines and messages.
-fn action_label(a: &crate::protocol::actions::VehicleAction) -> String {
+fn action_label(
+    a: &crate::protocol::actions::VehicleAction,
+    units: crate::ui::settings::Units,
+) -> String {
     use crate::protocol::actions::VehicleAction as A;
+    use crate::ui::format;
     match a {
         A::Arm => tr("Arm").to_owned(),
         A::Disarm { force: false } => tr("Disarm").to_owned(),
         A::Disarm { force: true } => tr("Force disarm").to_owned(),
         A::SetMode(m) => trf("Mode {mode}", &[("mode", m.clone())]),
-        A::Takeoff { alt_rel_m } => {
-            trf("Takeoff to {alt} m", &[("alt", format!("{alt_rel_m:.0}"))])
-        }
+        A::Takeoff { alt_rel_m } => trf(
+            "Takeoff to {alt}",
+            &[("alt", format::alt(units, f64::from(*alt_rel_m)))],
+        ),
         A::Rtl => tr("RTL").to_owned(),
         A::Land => tr("Land").to_owned(),
         A::StartMission => tr("Start mission").to_owned(),
@@ -414,11 +423,13 @@ fn action_label(a: &crate::protocol::actions::VehicleAction) -> String {
         A::Continue => tr("Continue").to_owned(),
         A::SetCurrentItem(s) => trf("Go to item {n}", &[("n", s.to_string())]),
         A::Goto { .. } => tr("Fly there").to_owned(),
-        A::ChangeSpeed { speed_mps } => {
-            trf("Speed {speed} m/s", &[("speed", format!("{speed_mps:.1}"))])
-        }
-        A::ChangeAltitude { alt_rel_m } => {
-            trf("Altitude {alt} m", &[("alt", format!("{alt_rel_m:.0}"))])
-        }
+        A::ChangeSpeed { speed_mps } => trf(
+            "Speed {speed}",
+            &[("speed", format::speed(units, f64::from(*speed_mps)))],
+        ),
+        A::ChangeAltitude { alt_rel_m } => trf(
+            "Altitude {alt}",
+            &[("alt", format::alt(units, f64::from(*alt_rel_m)))],
+        ),
     }
 }

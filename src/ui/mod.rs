@@ -76,6 +76,67 @@ pub fn alert_title(kind: crate::alerts::AlertKind) -> &'static str {
     }
 }
 
+/// What an alert is about, in the UI language, from the vehicle's state now; the vehicle's
+/// own words for failsafe and fence messages.
+pub fn alert_detail(
+    a: &crate::alerts::Alert,
+    v: Option<&crate::vehicle::VehicleState>,
+    now_us: u64,
+    units: settings::Units,
+) -> String {
+    use crate::alerts::AlertKind as K;
+    let Some(v) = v else {
+        return a.text.clone();
+    };
+    match a.kind {
+        K::LinkLost => i18n::trf(
+            "nothing heard for {s} s",
+            &[(
+                "s",
+                format!("{:.0}", now_us.saturating_sub(v.last_heard_us) as f64 / 1e6),
+            )],
+        ),
+        K::LowBattery | K::CriticalBattery => {
+            let pct = v
+                .battery
+                .remaining_pct
+                .map_or("?".to_owned(), |p| format!("{p:.0} %"));
+            let volt = v
+                .battery
+                .voltage_v
+                .map_or("?".to_owned(), |x| format!("{x:.1} V"));
+            i18n::trf("battery {pct} ({volt})", &[("pct", pct), ("volt", volt)])
+        }
+        K::GpsLost => match &v.gps {
+            Some(g) if !v.is_stale(crate::vehicle::FieldGroup::Gps, now_us) => i18n::trf(
+                "GPS {fix}, {n} satellites",
+                &[
+                    ("fix", crate::vehicle::gps_fix_name(g.fix_type).to_owned()),
+                    ("n", g.satellites.map_or("?".to_owned(), |n| n.to_string())),
+                ],
+            ),
+            _ => tr("no GPS data").to_owned(),
+        },
+        K::EkfBad => match &v.ekf {
+            Some(e) => i18n::trf(
+                "EKF variance {v}",
+                &[("v", format!("{:.2}", e.max_variance()))],
+            ),
+            None => a.text.clone(),
+        },
+        K::Failsafe | K::GeofenceBreach => {
+            let alt = v
+                .position
+                .alt_rel_m
+                .map_or(String::new(), |x| format!(" · {}", format::alt(units, x)));
+            // The alert's text starts with the vehicle, which the title already names.
+            let prefix = format!("{}: ", crate::alerts::vehicle_label(a.vehicle));
+            let words = a.text.strip_prefix(&prefix).unwrap_or(&a.text);
+            format!("{words}{alt}")
+        }
+    }
+}
+
 /// Active alerts as coloured bars across the window: unacknowledged ones large with an
 /// "Acknowledge" button (which silences the tone), acknowledged ones small while their
 /// condition lasts.
@@ -99,7 +160,9 @@ fn alert_banner(ui: &mut Ui, m: &mut UiModel) {
                 ui.horizontal(|ui| {
                     let size = if a.acknowledged { 13.0 } else { 18.0 };
                     ui.label(RichText::new(&title).color(fg).strong().size(size));
-                    ui.label(RichText::new(&a.text).color(fg).size(size - 3.0));
+                    let v = m.snapshot.vehicles.iter().find(|v| v.id == a.vehicle);
+                    let detail = alert_detail(&a, v, m.now_us, m.settings.units);
+                    ui.label(RichText::new(detail).color(fg).size(size - 3.0));
                     if !a.acknowledged && ui.button(tr("Acknowledge")).clicked() {
                         ack = Some((a.vehicle, a.kind));
                     }

@@ -79,3 +79,48 @@ pub fn angle_dial(ui: &mut Ui, label: Id, heading_deg: &mut f64) -> Response {
     });
     resp.labelled_by(label)
 }
+
+/// An input of a length or altitude kept in metres, shown and typed in the chosen units.
+pub fn length_input(
+    value_m: &mut f32,
+    range_m: RangeInclusive<f32>,
+    units: crate::ui::settings::Units,
+) -> DragValue<'_> {
+    unit_input(value_m, range_m, units, 0.3048, " m", " ft")
+}
+
+/// An input of a speed kept in m/s, shown and typed in the chosen units.
+pub fn speed_input(
+    value_mps: &mut f32,
+    range_mps: RangeInclusive<f32>,
+    units: crate::ui::settings::Units,
+) -> DragValue<'_> {
+    unit_input(value_mps, range_mps, units, 0.514_444, " m/s", " kn")
+}
+
+fn unit_input<'a>(
+    value: &'a mut f32,
+    range: RangeInclusive<f32>,
+    units: crate::ui::settings::Units,
+    si_per_unit: f64,
+    si_suffix: &'static str,
+    other_suffix: &'static str,
+) -> DragValue<'a> {
+    let d = DragValue::new(value).range(range);
+    match units {
+        crate::ui::settings::Units::Metric => d.suffix(si_suffix),
+        crate::ui::settings::Units::Imperial => d
+            .speed(si_per_unit)
+            .custom_formatter(move |v, _| format!("{:.0}{other_suffix}", v / si_per_unit))
+            .custom_parser(move |s| {
+                let n: f64 = s
+                    .trim()
+                    .trim_end_matches(other_suffix.trim())
+                    .trim()
+                    .replace(',', ".")
+                    .parse()
+                    .ok()?;
+                Some(n * si_per_unit)
+            }),
+    }
+}

@@ -3,10 +3,12 @@
 //! pausing does not, because it is the way out of trouble.
 
 use crate::protocol::actions::VehicleAction;
+use crate::ui::format;
 use crate::ui::i18n::{tr, trf};
 use crate::ui::model::{UiCommand, UiModel, vehicle_label};
+use crate::ui::widgets::{length_input, speed_input};
 use crate::vehicle::{VehicleId, mode_names};
-use egui::{DragValue, RichText, Ui};
+use egui::{RichText, Ui};
 
 fn action(target: VehicleId, action: VehicleAction) -> UiCommand {
     UiCommand::Action { target, action }
@@ -36,6 +38,7 @@ pub fn actions_ui(ui: &mut Ui, m: &mut UiModel) {
     let modes: Vec<&'static str> = mode_names(v.autopilot, v.class);
     let current_mode = v.mode_name.clone();
     let who = vehicle_label(id);
+    let units = m.settings.units;
     ui.label(RichText::new(trf("Actions for vehicle {id}", &[("id", who.clone())])).strong());
     ui.horizontal_wrapped(|ui| {
         if armed {
@@ -65,11 +68,9 @@ pub fn actions_ui(ui: &mut Ui, m: &mut UiModel) {
             );
         }
         ui.separator();
-        ui.add(
-            DragValue::new(&mut m.fly.takeoff_alt_m)
-                .range(2.0..=500.0)
-                .suffix(" m"),
-        );
+        let l = ui.label(RichText::new(tr("Takeoff altitude")).weak());
+        ui.add(length_input(&mut m.fly.takeoff_alt_m, 2.0..=500.0, units))
+            .labelled_by(l.id);
         if ui.button(tr("Takeoff")).clicked() {
             let alt = m.fly.takeoff_alt_m;
             ask_one(
@@ -77,7 +78,10 @@ pub fn actions_ui(ui: &mut Ui, m: &mut UiModel) {
                 id,
                 VehicleAction::Takeoff { alt_rel_m: alt },
                 trf("Take off vehicle {id}?", &[("id", who.clone())]),
-                trf("Takeoff to {alt} m", &[("alt", format!("{alt:.0}"))]),
+                trf(
+                    "Takeoff to {alt}",
+                    &[("alt", format::alt(units, f64::from(alt)))],
+                ),
                 tr("Takeoff"),
             );
         }
@@ -137,11 +141,9 @@ pub fn actions_ui(ui: &mut Ui, m: &mut UiModel) {
         }
     });
     ui.horizontal_wrapped(|ui| {
-        ui.add(
-            DragValue::new(&mut m.fly.alt_m)
-                .range(2.0..=1000.0)
-                .suffix(" m"),
-        );
+        let l = ui.label(RichText::new(tr("Target altitude")).weak());
+        ui.add(length_input(&mut m.fly.alt_m, 2.0..=1000.0, units))
+            .labelled_by(l.id);
         if ui.button(tr("Change altitude")).clicked() {
             let alt = m.fly.alt_m;
             ask_one(
@@ -150,17 +152,15 @@ pub fn actions_ui(ui: &mut Ui, m: &mut UiModel) {
                 VehicleAction::ChangeAltitude { alt_rel_m: alt },
                 trf("Change altitude of vehicle {id}?", &[("id", who.clone())]),
                 trf(
-                    "New altitude {alt} m above home",
-                    &[("alt", format!("{alt:.0}"))],
+                    "New altitude {alt} above home",
+                    &[("alt", format::alt(units, f64::from(alt)))],
                 ),
                 tr("Change altitude"),
             );
         }
-        ui.add(
-            DragValue::new(&mut m.fly.speed_mps)
-                .range(1.0..=40.0)
-                .suffix(" m/s"),
-        );
+        let l = ui.label(RichText::new(tr("Target speed")).weak());
+        ui.add(speed_input(&mut m.fly.speed_mps, 1.0..=40.0, units))
+            .labelled_by(l.id);
         if ui.button(tr("Change speed")).clicked() {
             let speed = m.fly.speed_mps;
             ask_one(
@@ -168,7 +168,10 @@ pub fn actions_ui(ui: &mut Ui, m: &mut UiModel) {
                 id,
                 VehicleAction::ChangeSpeed { speed_mps: speed },
                 trf("Change the speed of vehicle {id}?", &[("id", who.clone())]),
-                trf("New speed {speed} m/s", &[("speed", format!("{speed:.1}"))]),
+                trf(
+                    "New speed {speed}",
+                    &[("speed", format::speed(units, f64::from(speed)))],
+                ),
                 tr("Change speed"),
             );
         }
@@ -203,11 +206,11 @@ pub fn actions_ui(ui: &mut Ui, m: &mut UiModel) {
                     &[("id", who.clone())],
                 ),
                 trf(
-                    "Guided flight to {lat}, {lon} at {alt} m",
+                    "Guided flight to {lat}, {lon} at {alt}",
                     &[
                         ("lat", format!("{:.6}", p.lat_deg)),
                         ("lon", format!("{:.6}", p.lon_deg)),
-                        ("alt", format!("{alt:.0}")),
+                        ("alt", format::alt(units, f64::from(alt))),
                     ],
                 ),
                 tr("Fly there"),

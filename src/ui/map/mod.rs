@@ -82,7 +82,7 @@ impl Plugin for Overlays<'_> {
                 m.fly.goto = Some(overlay::to_geo(projector, pos));
             }
         }
-        overlay::scale_bar(&painter, projector, rect);
+        overlay::scale_bar(&painter, projector, rect, m.settings.units);
     }
 }
 

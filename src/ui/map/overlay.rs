@@ -107,14 +107,40 @@ pub fn background(painter: &Painter, proj: &Projector, rect: Rect, theme: Theme,
 }
 
 /// A scale bar in the bottom-left corner.
-pub fn scale_bar(painter: &Painter, proj: &Projector, rect: Rect) {
+pub fn scale_bar(
+    painter: &Painter,
+    proj: &Projector,
+    rect: Rect,
+    units: crate::ui::settings::Units,
+) {
     let a = to_geo(proj, rect.left_bottom() + vec2(10.0, -20.0));
     let b = to_geo(proj, rect.left_bottom() + vec2(110.0, -20.0));
     let m_per_100px = a.distance_m(b);
     if !(m_per_100px.is_finite() && m_per_100px > 0.0) {
         return;
     }
-    let len_m = nice_step(m_per_100px);
+    // A round length in the chosen units: metres/kilometres or feet/miles.
+    let (len_m, label) = match units {
+        crate::ui::settings::Units::Metric => {
+            let l = nice_step(m_per_100px);
+            let label = if l >= 1000.0 {
+                format!("{} km", l / 1000.0)
+            } else {
+                format!("{l} m")
+            };
+            (l, label)
+        }
+        crate::ui::settings::Units::Imperial => {
+            let ft = m_per_100px / 0.3048;
+            if ft >= 5280.0 {
+                let mi = nice_step(ft / 5280.0);
+                (mi * 1609.344, format!("{mi} mi"))
+            } else {
+                let f = nice_step(ft);
+                (f * 0.3048, format!("{f} ft"))
+            }
+        }
+    };
     let px = (100.0 * len_m / m_per_100px) as f32;
     let y = rect.max.y - 14.0;
     let x0 = rect.min.x + 12.0;
@@ -124,11 +150,6 @@ pub fn scale_bar(painter: &Painter, proj: &Projector, rect: Rect) {
     painter.line_segment([pos2(x0, y), pos2(x0 + px, y)], s);
     painter.line_segment([pos2(x0, y - 6.0), pos2(x0, y + 3.0)], s);
     painter.line_segment([pos2(x0 + px, y - 6.0), pos2(x0 + px, y + 3.0)], s);
-    let label = if len_m >= 1000.0 {
-        format!("{} km", len_m / 1000.0)
-    } else {
-        format!("{len_m} m")
-    };
     painter.text(
         pos2(x0 + px / 2.0, y - 4.0),
         Align2::CENTER_BOTTOM,
@@ -349,10 +370,9 @@ pub fn fleet(painter: &Painter, proj: &Projector, m: &UiModel) {
             Stroke::NONE,
         ));
         painter.add(Shape::closed_line(pts, Stroke::new(2.0, Color32::WHITE)));
-        let alt = v
-            .position
-            .alt_rel_m
-            .map_or(String::new(), |a| format!(" {a:.0} m"));
+        let alt = v.position.alt_rel_m.map_or(String::new(), |a| {
+            format!(" {}", crate::ui::format::alt(m.settings.units, a))
+        });
         let mut label = format!("{} {}{}", vehicle_label(v.id), v.mode_name, alt);
         if lost {
             label.push_str(" ?");
