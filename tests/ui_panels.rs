@@ -250,15 +250,20 @@ fn stale_values_are_marked() {
     assert!(h.query_by_label("STABILIZE ?").is_some());
 }
 
-#[test]
-fn link_loss_raises_a_banner_that_can_be_acknowledged() {
+/// An armed vehicle 1 that has said nothing for ten seconds.
+fn silent_for_10_s() -> UiModel {
     let mut m = model(vec![vehicle(1, true)]);
-    // Ten seconds without a word from the vehicle.
     m.set_snapshot(Arc::new(Snapshot {
         t_us: T0_US + 10_000_000,
         vehicles: vec![vehicle(1, true)],
         ..Snapshot::default()
     }));
+    m
+}
+
+#[test]
+fn link_loss_raises_a_banner_that_can_be_acknowledged() {
+    let mut m = silent_for_10_s();
     assert_eq!(m.new_alarm, Some(steppe::alerts::Severity::Critical));
     let mut h = harness(m);
     h.run();
@@ -444,12 +449,7 @@ fn continue_and_change_speed_ask_first_and_uploads_to_an_armed_vehicle_ask_too()
 
 #[test]
 fn alert_details_and_units_follow_the_settings() {
-    let mut m = model(vec![vehicle(1, true)]);
-    m.set_snapshot(Arc::new(Snapshot {
-        t_us: T0_US + 10_000_000,
-        vehicles: vec![vehicle(1, true)],
-        ..Snapshot::default()
-    }));
+    let mut m = silent_for_10_s();
     m.settings.units = steppe::ui::settings::Units::Imperial;
     let mut h = harness(m);
     h.run();
