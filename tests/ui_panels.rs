@@ -263,7 +263,7 @@ fn silent_for_10_s() -> UiModel {
 
 #[test]
 fn link_loss_raises_a_banner_that_can_be_acknowledged() {
-    let mut m = silent_for_10_s();
+    let m = silent_for_10_s();
     assert_eq!(m.new_alarm, Some(steppe::alerts::Severity::Critical));
     let mut h = harness(m);
     h.run();
