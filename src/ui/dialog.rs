@@ -27,6 +27,7 @@ pub enum Purpose {
 pub struct Pending {
     purpose: Purpose,
     rx: mpsc::Receiver<Option<PathBuf>>,
+    answer: Option<Option<PathBuf>>,
 }
 
 /// Files the dialogs offer.
@@ -58,15 +59,75 @@ impl Pending {
                 };
                 let _ = tx.send(answer);
             });
-        Pending { purpose, rx }
+        Pending {
+            purpose,
+            rx,
+            answer: None,
+        }
     }
 
-    /// The answer once the dialog closed: `Some((purpose, None))` when cancelled.
-    pub fn poll(&self) -> Option<(Purpose, Option<PathBuf>)> {
-        match self.rx.try_recv() {
-            Ok(p) => Some((self.purpose, p)),
-            Err(mpsc::TryRecvError::Empty) => None,
-            Err(mpsc::TryRecvError::Disconnected) => Some((self.purpose, None)),
+    /// Whether the dialog has closed (its answer is kept until the panel that asked takes
+    /// it, whichever view is shown meanwhile).
+    pub fn answered(&mut self) -> bool {
+        if self.answer.is_none() {
+            self.answer = match self.rx.try_recv() {
+                Ok(p) => Some(p),
+                Err(mpsc::TryRecvError::Empty) => None,
+                Err(mpsc::TryRecvError::Disconnected) => Some(None),
+            };
         }
+        self.answer.is_some()
+    }
+
+    /// The purpose the dialog was opened for.
+    pub fn purpose(&self) -> Purpose {
+        self.purpose
+    }
+}
+
+/// Takes the answer of a closed dialog opened for one of the purposes `owns` accepts:
+/// `Some((purpose, None))` when it was cancelled. Other panels' dialogs are left alone.
+pub fn take_answer(
+    dialog: &mut Option<Pending>,
+    owns: impl Fn(Purpose) -> bool,
+) -> Option<(Purpose, Option<PathBuf>)> {
+    let d = dialog.as_mut()?;
+    if !owns(d.purpose) || !d.answered() {
+        return None;
+    }
+    dialog.take().and_then(|d| d.answer.map(|a| (d.purpose, a)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn closed(purpose: Purpose, answer: Option<PathBuf>) -> Option<Pending> {
+        let (tx, rx) = mpsc::channel();
+        let _ = tx.send(answer);
+        Some(Pending {
+            purpose,
+            rx,
+            answer: None,
+        })
+    }
+
+    #[test]
+    fn an_answer_waits_for_the_panel_that_asked() {
+        let mut d = closed(Purpose::OpenParams, Some(PathBuf::from("/tmp/x.param")));
+        let plan = |p: Purpose| matches!(p, Purpose::ImportBoundary | Purpose::SavePart(_));
+        let params = |p: Purpose| matches!(p, Purpose::OpenParams | Purpose::SaveParams);
+        assert_eq!(take_answer(&mut d, plan), None, "another panel leaves it");
+        assert!(d.is_some());
+        assert_eq!(
+            take_answer(&mut d, params),
+            Some((Purpose::OpenParams, Some(PathBuf::from("/tmp/x.param"))))
+        );
+        assert!(d.is_none());
+        let mut cancelled = closed(Purpose::SaveMission, None);
+        assert_eq!(
+            take_answer(&mut cancelled, |p| p == Purpose::SaveMission),
+            Some((Purpose::SaveMission, None))
+        );
     }
 }

@@ -226,7 +226,7 @@ pub fn root_ui(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
         }
     }
     fly::actions::confirm_ui(ui.ctx(), m);
-    if g.dialog.is_some() {
+    if g.dialog.as_mut().is_some_and(|d| !d.answered()) {
         // Look for the dialog's answer even while the mouse rests.
         ui.ctx()
             .request_repaint_after(std::time::Duration::from_millis(200));

@@ -4,7 +4,7 @@
 //! change. The rules live in [`crate::ui::params`]; this file only draws.
 
 use crate::protocol::params::{Param, type_name};
-use crate::ui::dialog::{Pending, Purpose};
+use crate::ui::dialog::{Pending, Purpose, take_answer};
 use crate::ui::i18n::{tr, trf};
 use crate::ui::model::{UiCommand, UiModel, vehicle_label};
 use crate::ui::params::{SetStatus, check_number, check_value, format_value};
@@ -132,15 +132,13 @@ fn file_row(
     dialog: &mut Option<Pending>,
 ) {
     let p = palette(m.settings.theme);
-    if let Some((purpose, answer)) = dialog.as_ref().and_then(Pending::poll) {
-        *dialog = None;
-        if let Some(path) = answer {
-            *file_path = path.display().to_string();
-            match purpose {
-                Purpose::OpenParams => load(m, v, file_path),
-                Purpose::SaveParams => save(m, v, file_path),
-                _ => {}
-            }
+    let mine = |p: Purpose| matches!(p, Purpose::OpenParams | Purpose::SaveParams);
+    if let Some((purpose, Some(path))) = take_answer(dialog, mine) {
+        *file_path = path.display().to_string();
+        match purpose {
+            Purpose::OpenParams => load(m, v, file_path),
+            Purpose::SaveParams => save(m, v, file_path),
+            _ => {}
         }
     }
     ui.horizontal(|ui| {

@@ -6,7 +6,7 @@ use super::model::{PlanModel, Tool};
 use crate::formats::document::Input;
 use crate::plan::MissionType;
 use crate::plan::validate::{Finding, Severity};
-use crate::ui::dialog::{Pending, Purpose};
+use crate::ui::dialog::{Pending, Purpose, take_answer};
 use crate::ui::format;
 use crate::ui::i18n::{tr, trf};
 use crate::ui::map::overlay::PART_COLOURS;
@@ -110,15 +110,13 @@ fn tools(ui: &mut Ui, um: &mut UiModel, file_path: &mut String, dialog: &mut Opt
         .weak(),
     );
     ui.label(RichText::new(tr("Click the map to add vertices; drag a vertex to move it, right-click it to delete, drag a + to insert.")).weak().small());
-    if let Some((purpose, answer)) = dialog.as_ref().and_then(Pending::poll) {
-        *dialog = None;
-        if let Some(p) = answer {
-            *file_path = p.display().to_string();
-            match purpose {
-                Purpose::ImportBoundary => import_into(m, Path::new(file_path.trim())),
-                Purpose::SavePart(_) => save_all(m, file_path),
-                _ => {}
-            }
+    let mine = |p: Purpose| matches!(p, Purpose::ImportBoundary | Purpose::SavePart(_));
+    if let Some((purpose, Some(p))) = take_answer(dialog, mine) {
+        *file_path = p.display().to_string();
+        match purpose {
+            Purpose::ImportBoundary => import_into(m, Path::new(file_path.trim())),
+            Purpose::SavePart(_) => save_all(m, file_path),
+            _ => {}
         }
     }
     ui.horizontal(|ui| {

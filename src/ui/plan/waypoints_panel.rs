@@ -9,7 +9,7 @@ use super::waypoints::{
 };
 use crate::plan::MissionItem;
 use crate::plan::validate::Severity;
-use crate::ui::dialog::{Pending, Purpose};
+use crate::ui::dialog::{Pending, Purpose, take_answer};
 use crate::ui::i18n::{tr, trf};
 use crate::ui::model::{UiModel, vehicle_label};
 use crate::ui::theme::palette;
@@ -463,15 +463,13 @@ fn files(
     file_path: &mut String,
     dialog: &mut Option<Pending>,
 ) {
-    if let Some((purpose, answer)) = dialog.as_ref().and_then(Pending::poll) {
-        *dialog = None;
-        if let Some(p) = answer {
-            *file_path = p.display().to_string();
-            match purpose {
-                Purpose::OpenMission => open_file(ed, file_path),
-                Purpose::SaveMission => save_file(ed, file_path),
-                _ => {}
-            }
+    let mine = |p: Purpose| matches!(p, Purpose::OpenMission | Purpose::SaveMission);
+    if let Some((purpose, Some(p))) = take_answer(dialog, mine) {
+        *file_path = p.display().to_string();
+        match purpose {
+            Purpose::OpenMission => open_file(ed, file_path),
+            Purpose::SaveMission => save_file(ed, file_path),
+            _ => {}
         }
     }
     ui.horizontal(|ui| {
