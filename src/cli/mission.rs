@@ -70,8 +70,13 @@ enum MissionCmd {
 
 /// Writes `text` to `path` through a temporary file, so a failure never leaves half a file.
 pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    write_atomically_bytes(path, text.as_bytes())
+}
+
+/// [`write_atomically`] for bytes.
+pub fn write_atomically_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("steppe-tmp");
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, path)
         .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))
 }

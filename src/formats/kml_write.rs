@@ -31,7 +31,7 @@ pub(crate) fn oriented(ring: &[LatLon], counter_clockwise: bool) -> Vec<LatLon> 
     v
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

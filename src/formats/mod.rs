@@ -8,7 +8,7 @@ pub mod document;
 pub mod geojson;
 pub mod kml;
 mod kml_kmz;
-mod kml_write;
+pub(crate) mod kml_write;
 pub mod plan;
 mod plan_item;
 mod plan_json;
