@@ -158,6 +158,8 @@ pub fn actions_ui(ui: &mut Ui, m: &mut UiModel) {
                 tr("Change altitude"),
             );
         }
+    });
+    ui.horizontal_wrapped(|ui| {
         let l = ui.label(RichText::new(tr("Target speed")).weak());
         ui.add(speed_input(&mut m.fly.speed_mps, 1.0..=40.0, units))
             .labelled_by(l.id);
