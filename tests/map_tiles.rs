@@ -5,10 +5,8 @@
 
 mod common;
 
-use std::io::{Read as _, Write as _};
-use std::net::TcpListener;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use steppe::tiles::{TileSource, open_store};
 use steppe::ui::map::tiles::{OfflineTiles, online};
@@ -62,55 +60,10 @@ fn offline_set_loads_and_deeper_zooms_use_the_deepest_tile() {
     assert!(layer.loaded() >= 2);
 }
 
-fn png() -> Vec<u8> {
-    let img = image::RgbaImage::from_pixel(256, 256, image::Rgba([200, 180, 60, 255]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)
-        .expect("png");
-    out.into_inner()
-}
-
-/// A tile server that can be switched off; counts requests.
-fn tile_server(up: Arc<AtomicBool>) -> (u16, Arc<AtomicUsize>) {
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = l.local_addr().expect("addr").port();
-    let hits = Arc::new(AtomicUsize::new(0));
-    let h = Arc::clone(&hits);
-    let body = png();
-    std::thread::spawn(move || {
-        for s in l.incoming().flatten() {
-            let (h, body, up) = (Arc::clone(&h), body.clone(), Arc::clone(&up));
-            std::thread::spawn(move || {
-                let mut s = s;
-                let mut buf = [0u8; 4096];
-                while let Ok(n) = s.read(&mut buf) {
-                    if n == 0 {
-                        return;
-                    }
-                    h.fetch_add(1, Ordering::Relaxed);
-                    let reply = if up.load(Ordering::Relaxed) {
-                        let head = format!(
-                            "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nCache-Control: max-age=86400\r\nContent-Length: {}\r\n\r\n",
-                            body.len()
-                        );
-                        [head.into_bytes(), body.clone()].concat()
-                    } else {
-                        b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n".to_vec()
-                    };
-                    if s.write_all(&reply).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (port, hits)
-}
-
 #[test]
 fn online_source_is_fetched_and_then_served_from_the_disk_cache() {
     let up = Arc::new(AtomicBool::new(true));
-    let (port, hits) = tile_server(Arc::clone(&up));
+    let (port, hits) = common::tile_server(Arc::clone(&up));
     let src = TileSource::user(
         "Local",
         &format!("http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"),

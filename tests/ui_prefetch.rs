@@ -6,10 +6,8 @@ mod common;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use std::io::{Read as _, Write as _};
-use std::net::TcpListener;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use steppe::geo::LatLon;
 use steppe::tiles::TileSource;
@@ -17,50 +15,6 @@ use steppe::tiles::download::PrefetchTarget;
 use steppe::ui::map::prefetch::{PrefetchJob, area_bbox};
 use steppe::ui::model::{UiModel, View};
 use steppe::ui::{Panels, root_ui};
-
-fn png() -> Vec<u8> {
-    let img = image::RgbaImage::from_pixel(256, 256, image::Rgba([40, 160, 60, 255]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)
-        .expect("png");
-    out.into_inner()
-}
-
-/// Serves the same PNG for every GET; counts requests.
-fn tile_server() -> (u16, Arc<AtomicUsize>) {
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = l.local_addr().expect("addr").port();
-    let hits = Arc::new(AtomicUsize::new(0));
-    let h = Arc::clone(&hits);
-    let body = png();
-    std::thread::spawn(move || {
-        for s in l.incoming().flatten() {
-            let (h, body) = (Arc::clone(&h), body.clone());
-            std::thread::spawn(move || {
-                let mut s = s;
-                let mut buf = [0u8; 4096];
-                loop {
-                    let Ok(n) = s.read(&mut buf) else { return };
-                    if n == 0 {
-                        return;
-                    }
-                    h.fetch_add(1, Ordering::Relaxed);
-                    let head = format!(
-                        "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\n\r\n",
-                        body.len()
-                    );
-                    if s.write_all(head.as_bytes())
-                        .and_then(|()| s.write_all(&body))
-                        .is_err()
-                    {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (port, hits)
-}
 
 fn field() -> Vec<LatLon> {
     let c = steppe::sim::config::DEFAULT_HOME;
@@ -73,7 +27,7 @@ fn field() -> Vec<LatLon> {
 
 #[test]
 fn prefetch_downloads_the_plan_area_and_the_folder_opens_as_a_map() {
-    let (port, hits) = tile_server();
+    let (port, hits) = common::tile_server(Arc::new(AtomicBool::new(true)));
     let src = TileSource::user(
         "Local",
         &format!("http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"),

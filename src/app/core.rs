@@ -3,10 +3,9 @@
 //! window (and the end-to-end test) call [`AppCore::pump`] once per frame.
 
 use crate::link::LinkState;
-use crate::plan::MissionType;
 use crate::runtime::{BackendHandle, Event, MissionOp, Request, SendError};
 use crate::ui::i18n::{tr, trf};
-use crate::ui::model::{Operation, UiCommand, UiModel, severity, vehicle_label};
+use crate::ui::model::{Operation, UiCommand, UiModel, list_name, severity, vehicle_label};
 use crate::vehicle::FleetEvent;
 
 /// Parameter writes sent to the engine and not yet answered, at most.
@@ -28,19 +27,11 @@ pub struct AppCore {
         std::collections::BTreeMap<crate::runtime::RequestId, (crate::vehicle::VehicleId, String)>,
 }
 
-fn type_label(t: MissionType) -> &'static str {
-    match t {
-        MissionType::Mission => tr("mission"),
-        MissionType::Fence => tr("fence"),
-        MissionType::Rally => tr("rally"),
-    }
-}
-
 fn op_label(op: &MissionOp) -> String {
     match op {
-        MissionOp::Upload(t, _) => trf("Upload {what}", &[("what", type_label(*t).to_owned())]),
-        MissionOp::Download(t) => trf("Download {what}", &[("what", type_label(*t).to_owned())]),
-        MissionOp::Clear(t) => trf("Clear {what}", &[("what", type_label(*t).to_owned())]),
+        MissionOp::Upload(t, _) => trf("Upload {what}", &[("what", list_name(*t).to_owned())]),
+        MissionOp::Download(t) => trf("Download {what}", &[("what", list_name(*t).to_owned())]),
+        MissionOp::Clear(t) => trf("Clear {what}", &[("what", list_name(*t).to_owned())]),
     }
 }
 
@@ -133,14 +124,7 @@ impl AppCore {
                     vehicle_label(target)
                 );
                 if self.send(Request::Action { id, target, action }) {
-                    self.track(Operation {
-                        id,
-                        target,
-                        label,
-                        progress: (0, 0),
-                        outcome: None,
-                        list: None,
-                    });
+                    self.track(Operation::started(id, target, label, None));
                 }
             }
             UiCommand::Transfer { target, op } => {
@@ -151,14 +135,7 @@ impl AppCore {
                     }
                 };
                 if self.send(Request::Mission { id, target, op }) {
-                    self.track(Operation {
-                        id,
-                        target,
-                        label,
-                        progress: (0, 0),
-                        outcome: None,
-                        list,
-                    });
+                    self.track(Operation::started(id, target, label, list));
                 }
             }
             UiCommand::AddLink(spec) => {
@@ -185,14 +162,7 @@ impl AppCore {
             UiCommand::ParamDownload { target } => {
                 if self.send(Request::ParamDownload { id, target }) {
                     let label = trf("Parameters · {id}", &[("id", vehicle_label(target))]);
-                    self.track(Operation {
-                        id,
-                        target,
-                        label,
-                        progress: (0, 0),
-                        outcome: None,
-                        list: None,
-                    });
+                    self.track(Operation::started(id, target, label, None));
                 }
             }
             UiCommand::ParamSet {

@@ -207,6 +207,24 @@ fn demo_tiles() -> Option<std::path::PathBuf> {
         .find(|p| p.is_dir())
 }
 
+/// The demo's two simulated copters on a loopback port, and the link to them.
+fn demo_sims() -> Result<(crate::sim::server::SimHandle, LinkSpec)> {
+    let args = SimArgs {
+        vehicles: 2,
+        listen: Some(LinkSpec::UdpIn {
+            addr: "127.0.0.1".into(),
+            port: 0,
+        }),
+        ..SimArgs::default()
+    };
+    let sim = spawn(server_config(&args)?)?;
+    let link = LinkSpec::UdpOut {
+        host: "127.0.0.1".into(),
+        port: sim.local_addr().port(),
+    };
+    Ok((sim, link))
+}
+
 fn gui(demo: bool, tlog: Option<std::path::PathBuf>) -> Result<ExitCode> {
     let mut opts = crate::app::AppOptions {
         tlog,
@@ -216,19 +234,8 @@ fn gui(demo: bool, tlog: Option<std::path::PathBuf>) -> Result<ExitCode> {
     };
     let mut sim_handle = None;
     if demo {
-        let args = SimArgs {
-            vehicles: 2,
-            listen: Some(LinkSpec::UdpIn {
-                addr: "127.0.0.1".into(),
-                port: 0,
-            }),
-            ..SimArgs::default()
-        };
-        let sim = spawn(server_config(&args)?)?;
-        opts.links.push(LinkSpec::UdpOut {
-            host: "127.0.0.1".into(),
-            port: sim.local_addr().port(),
-        });
+        let (sim, link) = demo_sims()?;
+        opts.links.push(link);
         opts.plan_boundary = demo_field(crate::sim::config::DEFAULT_HOME);
         opts.tiles = demo_tiles();
         sim_handle = Some(sim);
@@ -260,19 +267,7 @@ pub fn run(demo: bool, terminal: bool, record: &super::common::RecordArgs) -> Re
         h.shutdown();
         return Ok(ExitCode::SUCCESS);
     }
-    let args = SimArgs {
-        vehicles: 2,
-        listen: Some(LinkSpec::UdpIn {
-            addr: "127.0.0.1".into(),
-            port: 0,
-        }),
-        ..SimArgs::default()
-    };
-    let sim = spawn(server_config(&args)?)?;
-    let link = LinkSpec::UdpOut {
-        host: "127.0.0.1".into(),
-        port: sim.local_addr().port(),
-    };
+    let (sim, link) = demo_sims()?;
     let mut h = connect(&[link], tlog)?;
     fly_demo(&mut h, &stop)?;
     watch_loop(&mut h, None, &stop);

@@ -130,6 +130,25 @@ pub struct Operation {
     pub list: Option<MissionType>,
 }
 
+impl Operation {
+    /// A request just sent: no progress, no outcome yet.
+    pub fn started(
+        id: RequestId,
+        target: VehicleId,
+        label: String,
+        list: Option<MissionType>,
+    ) -> Self {
+        Self {
+            id,
+            target,
+            label,
+            progress: (0, 0),
+            outcome: None,
+            list,
+        }
+    }
+}
+
 /// Inputs of the action panel that persist between frames.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlyInputs {
@@ -374,6 +393,15 @@ impl UiModel {
         self.ops
             .iter()
             .any(|o| o.target == target && o.outcome.is_none())
+    }
+}
+
+/// A list's name in the UI language ("mission", "fence", "rally").
+pub fn list_name(t: MissionType) -> &'static str {
+    match t {
+        MissionType::Mission => tr("mission"),
+        MissionType::Fence => tr("fence"),
+        MissionType::Rally => tr("rally"),
     }
 }
 

@@ -6,17 +6,9 @@ use crate::plan::resume::resume_items;
 use crate::plan::{MissionItem, MissionType};
 use crate::runtime::MissionOp;
 use crate::ui::i18n::{tr, trf};
-use crate::ui::model::{UiCommand, UiModel, vehicle_label};
+use crate::ui::model::{UiCommand, UiModel, list_name, vehicle_label};
 use crate::ui::theme::palette;
 use egui::{ProgressBar, RichText, Ui};
-
-fn type_name(t: MissionType) -> &'static str {
-    match t {
-        MissionType::Mission => tr("mission"),
-        MissionType::Fence => tr("fence"),
-        MissionType::Rally => tr("rally"),
-    }
-}
 
 /// The rest of `items` (a list as the vehicle holds it, home first) from sequence number
 /// `seq` as the vehicle counts (PX4 leaves home out), home first again. Refused when the
@@ -60,7 +52,7 @@ pub fn transfers_ui(ui: &mut Ui, m: &mut UiModel) {
                         !busy,
                         egui::Button::new(trf(
                             "Download {what}",
-                            &[("what", type_name(t).to_owned())],
+                            &[("what", list_name(t).to_owned())],
                         )),
                     )
                     .clicked()
