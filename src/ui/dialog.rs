@@ -98,6 +98,50 @@ pub fn take_answer(
     dialog.take().and_then(|d| d.answer.map(|a| (d.purpose, a)))
 }
 
+/// Which of a panel's two dialogs answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileAction {
+    /// The open dialog.
+    Open,
+    /// The save dialog.
+    Save,
+}
+
+/// The path chosen in this panel's open or save dialog, written into `file_path`, and which
+/// dialog it was (a cancelled dialog gives nothing).
+pub fn chosen(
+    dialog: &mut Option<Pending>,
+    file_path: &mut String,
+    open: Purpose,
+    save: Purpose,
+) -> Option<FileAction> {
+    let (purpose, path) = take_answer(dialog, |p| p == open || p == save)?;
+    *file_path = path?.display().to_string();
+    Some(if purpose == open {
+        FileAction::Open
+    } else {
+        FileAction::Save
+    })
+}
+
+/// A button that opens the dialog for `purpose` near `file_path`; disabled while another
+/// dialog is open or when `enabled` is false.
+pub fn dialog_button(
+    ui: &mut egui::Ui,
+    dialog: &mut Option<Pending>,
+    label: &str,
+    purpose: Purpose,
+    file_path: &str,
+    enabled: bool,
+) {
+    if ui
+        .add_enabled(enabled && dialog.is_none(), egui::Button::new(label))
+        .clicked()
+    {
+        *dialog = Some(Pending::open(purpose, file_path));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +173,31 @@ mod tests {
             take_answer(&mut cancelled, |p| p == Purpose::SaveMission),
             Some((Purpose::SaveMission, None))
         );
+    }
+
+    #[test]
+    fn the_chosen_path_goes_into_the_field() {
+        let mut path = String::from("old.plan");
+        let mut d = closed(Purpose::SaveMission, Some(PathBuf::from("/tmp/new.plan")));
+        let got = chosen(
+            &mut d,
+            &mut path,
+            Purpose::OpenMission,
+            Purpose::SaveMission,
+        );
+        assert_eq!(got, Some(FileAction::Save));
+        assert_eq!(path, "/tmp/new.plan");
+        let mut d = closed(Purpose::OpenMission, None);
+        assert_eq!(
+            chosen(
+                &mut d,
+                &mut path,
+                Purpose::OpenMission,
+                Purpose::SaveMission
+            ),
+            None
+        );
+        assert!(d.is_none(), "a cancelled dialog is done with");
+        assert_eq!(path, "/tmp/new.plan");
     }
 }

@@ -4,7 +4,7 @@
 //! change. The rules live in [`crate::ui::params`]; this file only draws.
 
 use crate::protocol::params::{Param, type_name};
-use crate::ui::dialog::{Pending, Purpose, take_answer};
+use crate::ui::dialog::{FileAction, Pending, Purpose, chosen, dialog_button};
 use crate::ui::i18n::{tr, trf};
 use crate::ui::model::{UiCommand, UiModel, vehicle_label};
 use crate::ui::params::{SetStatus, check_number, check_value, format_value};
@@ -132,32 +132,31 @@ fn file_row(
     dialog: &mut Option<Pending>,
 ) {
     let p = palette(m.settings.theme);
-    let mine = |p: Purpose| matches!(p, Purpose::OpenParams | Purpose::SaveParams);
-    if let Some((purpose, Some(path))) = take_answer(dialog, mine) {
-        *file_path = path.display().to_string();
-        match purpose {
-            Purpose::OpenParams => load(m, v, file_path),
-            Purpose::SaveParams => save(m, v, file_path),
-            _ => {}
-        }
+    match chosen(dialog, file_path, Purpose::OpenParams, Purpose::SaveParams) {
+        Some(FileAction::Open) => load(m, v, file_path),
+        Some(FileAction::Save) => save(m, v, file_path),
+        None => {}
     }
     ui.horizontal(|ui| {
         let l = ui.label(tr("File"));
         ui.add(TextEdit::singleline(file_path).desired_width(260.0))
             .labelled_by(l.id);
-        let idle = dialog.is_none();
-        if ui
-            .add_enabled(idle, egui::Button::new(tr("Open…")))
-            .clicked()
-        {
-            *dialog = Some(Pending::open(Purpose::OpenParams, file_path));
-        }
-        if ui
-            .add_enabled(idle, egui::Button::new(tr("Save as…")))
-            .clicked()
-        {
-            *dialog = Some(Pending::open(Purpose::SaveParams, file_path));
-        }
+        dialog_button(
+            ui,
+            dialog,
+            tr("Open…"),
+            Purpose::OpenParams,
+            file_path,
+            true,
+        );
+        dialog_button(
+            ui,
+            dialog,
+            tr("Save as…"),
+            Purpose::SaveParams,
+            file_path,
+            true,
+        );
         if ui.button(tr("Save to file")).clicked() {
             save(m, v, file_path);
         }

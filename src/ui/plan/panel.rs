@@ -6,7 +6,7 @@ use super::model::{PlanModel, Tool};
 use crate::formats::document::Input;
 use crate::plan::MissionType;
 use crate::plan::validate::{Finding, Severity};
-use crate::ui::dialog::{Pending, Purpose, take_answer};
+use crate::ui::dialog::{FileAction, Pending, Purpose, chosen, dialog_button};
 use crate::ui::format;
 use crate::ui::i18n::{tr, trf};
 use crate::ui::map::overlay::PART_COLOURS;
@@ -110,35 +110,37 @@ fn tools(ui: &mut Ui, um: &mut UiModel, file_path: &mut String, dialog: &mut Opt
         .weak(),
     );
     ui.label(RichText::new(tr("Click the map to add vertices; drag a vertex to move it, right-click it to delete, drag a + to insert.")).weak().small());
-    let mine = |p: Purpose| matches!(p, Purpose::ImportBoundary | Purpose::SavePart(_));
-    if let Some((purpose, Some(p))) = take_answer(dialog, mine) {
-        *file_path = p.display().to_string();
-        match purpose {
-            Purpose::ImportBoundary => import_into(m, Path::new(file_path.trim())),
-            Purpose::SavePart(_) => save_all(m, file_path),
-            _ => {}
-        }
+    match chosen(
+        dialog,
+        file_path,
+        Purpose::ImportBoundary,
+        Purpose::SavePart(0),
+    ) {
+        Some(FileAction::Open) => import_into(m, Path::new(file_path.trim())),
+        Some(FileAction::Save) => save_all(m, file_path),
+        None => {}
     }
     ui.horizontal(|ui| {
         crate::ui::widgets::labelled_text(ui, tr("File"), file_path);
     });
     ui.horizontal_wrapped(|ui| {
-        let idle = dialog.is_none();
-        if ui
-            .add_enabled(idle, egui::Button::new(tr("Open boundary…")))
-            .clicked()
-        {
-            *dialog = Some(Pending::open(Purpose::ImportBoundary, file_path));
-        }
-        if ui
-            .add_enabled(
-                idle && matches!(m.result, Some(Ok(_))),
-                egui::Button::new(tr("Save as…")),
-            )
-            .clicked()
-        {
-            *dialog = Some(Pending::open(Purpose::SavePart(0), file_path));
-        }
+        let generated = matches!(m.result, Some(Ok(_)));
+        dialog_button(
+            ui,
+            dialog,
+            tr("Open boundary…"),
+            Purpose::ImportBoundary,
+            file_path,
+            true,
+        );
+        dialog_button(
+            ui,
+            dialog,
+            tr("Save as…"),
+            Purpose::SavePart(0),
+            file_path,
+            generated,
+        );
         if ui.button(tr("Import boundary")).clicked() {
             import_into(m, Path::new(file_path.trim()));
         }

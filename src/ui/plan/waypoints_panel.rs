@@ -9,7 +9,7 @@ use super::waypoints::{
 };
 use crate::plan::MissionItem;
 use crate::plan::validate::Severity;
-use crate::ui::dialog::{Pending, Purpose, take_answer};
+use crate::ui::dialog::{FileAction, Pending, Purpose, chosen, dialog_button};
 use crate::ui::i18n::{tr, trf};
 use crate::ui::model::{UiModel, vehicle_label};
 use crate::ui::theme::palette;
@@ -463,33 +463,37 @@ fn files(
     file_path: &mut String,
     dialog: &mut Option<Pending>,
 ) {
-    let mine = |p: Purpose| matches!(p, Purpose::OpenMission | Purpose::SaveMission);
-    if let Some((purpose, Some(p))) = take_answer(dialog, mine) {
-        *file_path = p.display().to_string();
-        match purpose {
-            Purpose::OpenMission => open_file(ed, file_path),
-            Purpose::SaveMission => save_file(ed, file_path),
-            _ => {}
-        }
+    match chosen(
+        dialog,
+        file_path,
+        Purpose::OpenMission,
+        Purpose::SaveMission,
+    ) {
+        Some(FileAction::Open) => open_file(ed, file_path),
+        Some(FileAction::Save) => save_file(ed, file_path),
+        None => {}
     }
     ui.horizontal(|ui| {
         let l = ui.label(tr("File"));
         ui.text_edit_singleline(file_path).labelled_by(l.id);
     });
     ui.horizontal_wrapped(|ui| {
-        let idle = dialog.is_none();
-        if ui
-            .add_enabled(idle, egui::Button::new(tr("Open…")))
-            .clicked()
-        {
-            *dialog = Some(Pending::open(Purpose::OpenMission, file_path));
-        }
-        if ui
-            .add_enabled(idle, egui::Button::new(tr("Save as…")))
-            .clicked()
-        {
-            *dialog = Some(Pending::open(Purpose::SaveMission, file_path));
-        }
+        dialog_button(
+            ui,
+            dialog,
+            tr("Open…"),
+            Purpose::OpenMission,
+            file_path,
+            true,
+        );
+        dialog_button(
+            ui,
+            dialog,
+            tr("Save as…"),
+            Purpose::SaveMission,
+            file_path,
+            true,
+        );
         if ui.button(tr("Open")).clicked() {
             open_file(ed, file_path);
         }
