@@ -3,6 +3,7 @@
 pub mod model;
 pub mod panel;
 pub mod waypoints;
+mod waypoints_lists;
 pub mod waypoints_panel;
 
 pub use model::PlanModel;
