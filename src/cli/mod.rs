@@ -10,6 +10,7 @@ mod params;
 pub(crate) mod plan;
 mod plan_survey;
 mod record;
+mod replay;
 mod sim;
 mod tlog;
 mod vehicle_cmd;
@@ -63,6 +64,8 @@ pub enum Cmd {
     Record(record::RecordArgs),
     /// Inspect telemetry logs.
     Tlog(tlog::TlogArgs),
+    /// Stream a recorded flight to another ground station with its original pacing.
+    Replay(replay::ReplayArgs),
 }
 
 /// Entry point of the binary.
@@ -103,6 +106,7 @@ pub fn main() -> ExitCode {
         Some(Cmd::Param(a)) => params::run(a),
         Some(Cmd::Record(a)) => record::run(a),
         Some(Cmd::Tlog(a)) => tlog::run(a),
+        Some(Cmd::Replay(a)) => replay::run(a),
     };
     match result {
         Ok(code) => code,

@@ -1,7 +1,9 @@
 //! Telemetry logs: the tlog codec, the recorder and log summaries.
 
 pub mod export;
+pub mod index;
 pub mod info;
 pub mod recorder;
+pub mod replay;
 pub mod tlog;
 pub mod track;
