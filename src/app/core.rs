@@ -25,6 +25,8 @@ pub struct AppCore {
     /// Parameter writes in flight: request id → vehicle and name (the result names neither).
     param_sets:
         std::collections::BTreeMap<crate::runtime::RequestId, (crate::vehicle::VehicleId, String)>,
+    /// A log being replayed instead of the live links.
+    pub(super) replay: Option<super::replay::ReplaySession>,
 }
 
 fn op_label(op: &MissionOp) -> String {
@@ -43,6 +45,7 @@ impl AppCore {
             model,
             param_sets: Default::default(),
             param_queue: Default::default(),
+            replay: None,
         }
     }
 
@@ -50,14 +53,16 @@ impl AppCore {
     /// Returns true when anything changed.
     pub fn pump(&mut self) -> bool {
         let mut changed = false;
-        if let Some(b) = &self.backend {
+        if self.replay.is_some() {
+            changed |= self.pump_replay(crate::link::wall_clock_us());
+        } else if let Some(b) = &self.backend {
             let snap = b.snapshot();
             if !std::sync::Arc::ptr_eq(&snap, &self.model.snapshot) {
                 self.model.set_snapshot(snap);
                 changed = true;
             }
         }
-        if self.backend.is_some() {
+        if self.backend.is_some() && self.replay.is_none() {
             // The wall clock, as the engine stamps its snapshots with.
             self.model.tick(crate::link::wall_clock_us());
         }
@@ -116,7 +121,22 @@ impl AppCore {
     /// Sends one panel command to the engine.
     pub fn dispatch(&mut self, cmd: UiCommand) {
         let id = self.next_id();
+        let to_vehicle = matches!(
+            cmd,
+            UiCommand::Action { .. } | UiCommand::Transfer { .. } | UiCommand::ParamSet { .. }
+        );
+        if to_vehicle && self.replay.is_some() {
+            let t = tr("Replay: commands are not sent to vehicles. Close the replay to fly.");
+            self.model.push_log(None, severity::WARNING, t);
+            return;
+        }
         match cmd {
+            UiCommand::Replay(c) => self.replay_command(c),
+            UiCommand::OpenReplay(path) => {
+                if let Err(e) = self.open_replay(&path) {
+                    self.model.push_log(None, severity::ERROR, e);
+                }
+            }
             UiCommand::Action { target, action } => {
                 let label = format!(
                     "{} · {}",
@@ -325,7 +345,7 @@ impl AppCore {
         }
     }
 
-    fn on_fleet(&mut self, f: FleetEvent) {
+    pub(super) fn on_fleet(&mut self, f: FleetEvent) {
         let m = &mut self.model;
         match f {
             FleetEvent::StatusText {

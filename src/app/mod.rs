@@ -6,6 +6,7 @@
 
 pub mod core;
 pub mod demo;
+pub mod replay;
 
 pub use self::core::AppCore;
 use crate::link::LinkSpec;
@@ -37,6 +38,8 @@ pub struct AppOptions {
     pub plan_boundary: Vec<crate::geo::LatLon>,
     /// Offline tiles to use instead of the saved map background (demo: the shipped set).
     pub tiles: Option<PathBuf>,
+    /// A tlog to replay at start.
+    pub replay: Option<PathBuf>,
 }
 
 /// The eframe app.
@@ -198,6 +201,14 @@ impl eframe::App for SteppeApp {
         if ctx.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Q)) {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
+        if let Some(r) = &self.core.model.replay {
+            if r.playing {
+                // Replay moves with the wall clock: ~30 frames a second while playing.
+                ctx.request_repaint_after(Duration::from_millis(33));
+            } else if r.scanning {
+                ctx.request_repaint_after(Duration::from_millis(250));
+            }
+        }
         if !self.core.model.snapshot.vehicles.is_empty() {
             ctx.request_repaint_after(Duration::from_secs(1));
         }
@@ -297,7 +308,13 @@ pub fn run(opts: AppOptions) -> Result<()> {
             if let Some(e) = problem {
                 model.push_log(None, crate::ui::model::severity::WARNING, e.to_string());
             }
-            let core = AppCore::new(Some(backend), model);
+            let mut core = AppCore::new(Some(backend), model);
+            if let Some(path) = &opts.replay
+                && let Err(e) = core.open_replay(path)
+            {
+                core.model
+                    .push_log(None, crate::ui::model::severity::ERROR, e);
+            }
             Ok(Box::new(SteppeApp::new(core, &opts, settings_path)))
         }),
     )

@@ -18,9 +18,9 @@ pub struct ReplayArgs {
     file: PathBuf,
     /// Where to send the frames, e.g. `udpout:127.0.0.1:14550` (QGroundControl, Mission
     /// Planner and MAVProxy listen there by default), `tcp:HOST:PORT`, `udpin:0.0.0.0:14560`
-    /// or `serial:/dev/ttyUSB0:57600`.
+    /// or `serial:/dev/ttyUSB0:57600`. Without it, the log plays in the Steppe window.
     #[arg(long)]
-    link: String,
+    link: Option<String>,
     /// Log seconds per wall second, 0.1 to 100.
     #[arg(long, default_value = "1", value_parser = speed)]
     speed: f64,
@@ -53,10 +53,15 @@ pub fn run(a: ReplayArgs) -> Result<ExitCode> {
             data.len()
         );
     }
-    let spec: LinkSpec = a
-        .link
-        .parse()
-        .with_context(|| format!("--link {}", a.link))?;
+    let Some(link) = a.link.clone() else {
+        drop(data);
+        crate::app::run(crate::app::AppOptions {
+            replay: Some(a.file.clone()),
+            ..Default::default()
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let spec: LinkSpec = link.parse().with_context(|| format!("--link {link}"))?;
     let secs = |s: f64| (s * 1e6) as u64;
     let from_us = index.start_us + a.from.map_or(0, secs);
     let to_us = a.to.map_or(index.end_us, |s| index.start_us + secs(s));

@@ -5,5 +5,7 @@ pub mod index;
 pub mod info;
 pub mod recorder;
 pub mod replay;
+pub mod series;
+pub mod timeline;
 pub mod tlog;
 pub mod track;

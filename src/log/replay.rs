@@ -132,23 +132,10 @@ impl Replay {
         t_us: u64,
         observe: &mut dyn FnMut(&Fleet, &TlogRecord<'_>, &[FleetEvent]),
     ) -> Seek {
-        let t_us = t_us.clamp(
-            self.index.start_us,
-            self.index.end_us.max(self.index.start_us),
-        );
+        let t_us = self.clamp(t_us);
+        let restore = self.keyframe_for(t_us);
         let mut restored_from = None;
-        let best = self
-            .keyframes
-            .iter()
-            .rposition(|k| k.t_us <= t_us)
-            .unwrap_or(0);
-        let far_ahead = self
-            .keyframes
-            .get(best)
-            .is_some_and(|k| k.offset > self.next);
-        if (t_us < self.now_us || far_ahead)
-            && let Some(k) = self.keyframes.get(best)
-        {
+        if let Some(k) = restore.and_then(|i| self.keyframes.get(i)) {
             self.fleet = k.fleet.clone();
             self.next = k.offset;
             self.applied_us = k.prev_us;
@@ -161,6 +148,39 @@ impl Replay {
             restored_from_us: restored_from,
             records: applied,
             timeout_events: lost_events,
+        }
+    }
+
+    fn clamp(&self, t_us: u64) -> u64 {
+        t_us.clamp(
+            self.index.start_us,
+            self.index.end_us.max(self.index.start_us),
+        )
+    }
+
+    /// The keyframe a seek to `t_us` restores: going back, or when a keyframe lies between
+    /// the current position and the target.
+    fn keyframe_for(&self, t_us: u64) -> Option<usize> {
+        let best = self.keyframes.iter().rposition(|k| k.t_us <= t_us)?;
+        let k = self.keyframes.get(best)?;
+        (t_us < self.now_us || k.offset > self.next).then_some(best)
+    }
+
+    /// When a seek to `t_us` will restore a keyframe: the time of the last record the
+    /// keyframe includes. Whatever the caller accumulated after that time is redone by the
+    /// seek's observer and should be dropped first.
+    pub fn restore_point(&self, t_us: u64) -> Option<u64> {
+        let i = self.keyframe_for(self.clamp(t_us))?;
+        self.keyframes.get(i).map(|k| k.prev_us)
+    }
+
+    /// Takes over the keyframes of another replay of the same data that reached further (a
+    /// background scan).
+    pub fn adopt_keyframes(&mut self, other: Replay) {
+        if Arc::ptr_eq(&self.data, &other.data)
+            && other.keyframes_until_us() > self.keyframes_until_us()
+        {
+            self.keyframes = other.keyframes;
         }
     }
 

@@ -20,6 +20,8 @@ pub enum Purpose {
     OpenParams,
     /// Where to save the parameters.
     SaveParams,
+    /// A telemetry log to replay.
+    OpenLog,
 }
 
 /// A dialog in progress.
@@ -51,6 +53,7 @@ impl Pending {
                     Purpose::ImportBoundary => d.add_filter("Boundary", BOUNDARY_EXT).pick_file(),
                     Purpose::OpenMission => d.add_filter("Mission", MISSION_EXT).pick_file(),
                     Purpose::OpenParams => d.add_filter("Parameters", PARAM_EXT).pick_file(),
+                    Purpose::OpenLog => d.add_filter("Telemetry log", &["tlog"]).pick_file(),
                     Purpose::SaveParams => d.add_filter("Parameters", PARAM_EXT).save_file(),
                     Purpose::SavePart(_) | Purpose::SaveMission => d
                         .add_filter("QGroundControl plan", &["plan"])

@@ -11,6 +11,7 @@ pub mod model;
 pub mod params;
 pub mod params_ui;
 pub mod plan;
+pub mod replay;
 pub mod settings;
 pub mod settings_ui;
 pub mod theme;
@@ -19,7 +20,7 @@ pub mod widgets;
 
 use egui::{RichText, Ui};
 use i18n::tr;
-use model::{UiModel, View};
+use model::{UiCommand, UiModel, View};
 
 /// What the panels keep between frames beyond the model: map state and text fields.
 #[derive(Debug, Default)]
@@ -41,7 +42,7 @@ pub struct Panels {
 }
 
 /// The top bar: views, alerts, language.
-fn top_bar(ui: &mut Ui, m: &mut UiModel) {
+fn top_bar(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Steppe").strong().size(18.0));
         ui.separator();
@@ -55,6 +56,19 @@ fn top_bar(ui: &mut Ui, m: &mut UiModel) {
             ui.selectable_value(&mut m.view, v, RichText::new(name).size(16.0));
         }
         ui.separator();
+        dialog::dialog_button(
+            ui,
+            &mut g.dialog,
+            tr("Open log…"),
+            dialog::Purpose::OpenLog,
+            "",
+            true,
+        );
+        if let Some((_, Some(path))) =
+            dialog::take_answer(&mut g.dialog, |p| p == dialog::Purpose::OpenLog)
+        {
+            m.outbox.push(UiCommand::OpenReplay(path));
+        }
         if let Some(n) = &m.status_note {
             ui.label(RichText::new(n).italics());
         }
@@ -176,7 +190,8 @@ fn alert_banner(ui: &mut Ui, m: &mut UiModel) {
 
 /// Draws the whole window.
 pub fn root_ui(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
-    egui::Panel::top("top").show(ui, |ui| top_bar(ui, m));
+    egui::Panel::top("top").show(ui, |ui| top_bar(ui, m, g));
+    replay::shortcuts(ui, m);
     match m.view {
         View::Fly => fly_view(ui, m, g),
         View::Plan => {
@@ -234,6 +249,11 @@ pub fn root_ui(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
 }
 
 fn fly_view(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
+    if m.replay.is_some() {
+        egui::Panel::bottom("replay-bar")
+            .resizable(false)
+            .show(ui, |ui| replay::replay_bar_ui(ui, m));
+    }
     egui::Panel::left("fly-left")
         .default_size(330.0)
         .show(ui, |ui| {
@@ -260,6 +280,21 @@ fn fly_view(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
                     }
                 });
         });
+    if m.replay.as_ref().is_some_and(|r| r.show_plots) {
+        egui::Panel::right("replay-plots")
+            .default_size(420.0)
+            .show(ui, |ui| replay::plots_ui(ui, m));
+    } else if m.replay.is_none() {
+        fly_right(ui, m, g);
+    }
+    egui::Panel::bottom("messages")
+        .default_size(150.0)
+        .resizable(true)
+        .show(ui, |ui| fly::messages::messages_ui(ui, m));
+    egui::CentralPanel::default().show(ui, |ui| map::map_ui(ui, &mut g.map, m));
+}
+
+fn fly_right(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
     egui::Panel::right("fly-right")
         .default_size(330.0)
         .show(ui, |ui| {
@@ -282,9 +317,4 @@ fn fly_view(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
                     }
                 });
         });
-    egui::Panel::bottom("messages")
-        .default_size(150.0)
-        .resizable(true)
-        .show(ui, |ui| fly::messages::messages_ui(ui, m));
-    egui::CentralPanel::default().show(ui, |ui| map::map_ui(ui, &mut g.map, m));
 }

@@ -62,6 +62,10 @@ pub enum UiCommand {
         /// Vehicle.
         target: VehicleId,
     },
+    /// A replay control.
+    Replay(crate::ui::replay::ReplayCmd),
+    /// Open a tlog for replay.
+    OpenReplay(std::path::PathBuf),
     /// Set a parameter.
     ParamSet {
         /// Vehicle.
@@ -216,6 +220,8 @@ pub struct UiModel {
     pub alerts_at_us: u64,
     /// The parameter editor: each vehicle's table, edits and write statuses.
     pub params: crate::ui::params::ParamEditor,
+    /// A log being replayed (the vehicles shown are the log's, not the links').
+    pub replay: Option<crate::ui::replay::ReplayView>,
 }
 
 /// [`MissionType`] as a map key.

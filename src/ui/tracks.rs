@@ -90,6 +90,35 @@ impl Tracks {
         self.trails.keys().copied()
     }
 
+    /// Everything up to `t_us` (replay: the trails as they were then).
+    pub fn until(&self, t_us: u64) -> Tracks {
+        let cut = |v: &Vec<TrailPoint>| v[..v.partition_point(|p| p.t_us <= t_us)].to_vec();
+        let cut_photos = |v: &Vec<PhotoPoint>| v[..v.partition_point(|p| p.t_us <= t_us)].to_vec();
+        Tracks {
+            trails: self.trails.iter().map(|(k, v)| (*k, cut(v))).collect(),
+            photos: self
+                .photos
+                .iter()
+                .map(|(k, v)| (*k, cut_photos(v)))
+                .collect(),
+        }
+    }
+
+    /// Appends a trail point as it is (replay: points from a full pass over the log).
+    pub fn push_point(&mut self, id: VehicleId, p: TrailPoint) {
+        self.trails.entry(id).or_default().push(p);
+    }
+
+    /// Drops what was recorded after `t_us` (replay, after seeking back).
+    pub fn truncate_after(&mut self, t_us: u64) {
+        for v in self.trails.values_mut() {
+            v.truncate(v.partition_point(|p| p.t_us <= t_us));
+        }
+        for v in self.photos.values_mut() {
+            v.truncate(v.partition_point(|p| p.t_us <= t_us));
+        }
+    }
+
     /// Forgets everything (e.g. "clear trails").
     pub fn clear(&mut self) {
         self.trails.clear();

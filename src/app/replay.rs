@@ -1,0 +1,330 @@
+//! Replay in the app: a tlog drives the same vehicle model, UI model and panels as the live
+//! links. Opening indexes the file (fast) and starts one background pass that finds the
+//! timeline events, the plot series, the full trails and the seek keyframes; playback works
+//! from the first frame and gets the timeline and fast seeks once that pass is done.
+
+use super::core::AppCore;
+use crate::log::replay::{Replay, ReplayClock};
+use crate::log::series::{FieldKey, Series, catalogue, extract, standard_fields};
+use crate::log::timeline::{Scan, scan_observing};
+use crate::protocol::dialect::GLOBAL_POSITION_INT_DATA;
+use crate::runtime::Snapshot;
+use crate::ui::i18n::{tr, trf};
+use crate::ui::model::severity;
+use crate::ui::replay::{ReplayCmd, ReplayView};
+use crate::ui::tracks::Tracks;
+use crate::vehicle::{Fleet, FleetEvent, VehicleId};
+use mavlink::MessageData;
+use std::path::Path;
+use std::sync::{Arc, mpsc};
+
+/// The result of the background pass.
+struct Scanned {
+    scan: Scan,
+    tracks: Tracks,
+    fields: Vec<String>,
+}
+
+/// A log being replayed in the app.
+pub struct ReplaySession {
+    replay: Replay,
+    clock: ReplayClock,
+    /// Wall time of the last pump, µs.
+    last_wall_us: Option<u64>,
+    scanned: Option<mpsc::Receiver<Scanned>>,
+    plots: Option<mpsc::Receiver<Vec<Series>>>,
+    /// Every trail point and photo of the log (once the background pass is done).
+    full_tracks: Option<Tracks>,
+}
+
+impl std::fmt::Debug for ReplaySession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReplaySession")
+            .field("now_us", &self.replay.now_us())
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Extends the trail of the vehicle a GLOBAL_POSITION_INT record came from.
+fn trail_point(tracks: &mut Tracks, fleet: &Fleet, rec: &crate::log::tlog::TlogRecord<'_>) {
+    if rec.header.msgid == GLOBAL_POSITION_INT_DATA::ID
+        && let Some(v) = fleet.get(VehicleId::new(rec.header.sysid, rec.header.compid))
+    {
+        tracks.observe(v);
+    }
+}
+
+impl AppCore {
+    /// Opens a tlog for replay (paused at its start). The live links keep running; their
+    /// vehicles come back when the replay is closed.
+    pub fn open_replay(&mut self, path: &Path) -> Result<(), String> {
+        let data: Arc<[u8]> = std::fs::read(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .into();
+        let replay = Replay::new(Arc::clone(&data));
+        if replay.index().is_empty() {
+            return Err(trf(
+                "{file}: no MAVLink record with a valid time (is it a .tlog?)",
+                &[("file", path.display().to_string())],
+            ));
+        }
+        let (tx, rx) = mpsc::channel();
+        let bg = Arc::clone(&data);
+        std::thread::Builder::new()
+            .name("replay-scan".into())
+            .spawn(move || {
+                let mut tracks = Tracks::default();
+                let scan = scan_observing(Arc::clone(&bg), &mut |f, r, e| {
+                    trail_point(&mut tracks, f, r);
+                    for ev in e {
+                        if let FleetEvent::CameraTrigger { id, event } = ev {
+                            tracks.photo(*id, event);
+                        }
+                    }
+                });
+                let fields = catalogue(&bg)
+                    .into_iter()
+                    .map(|(_, k)| k)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                let _ = tx.send(Scanned {
+                    scan,
+                    tracks,
+                    fields,
+                });
+            })
+            .map_err(|e| e.to_string())?;
+        let idx = replay.index();
+        let view = ReplayView {
+            name: path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            ),
+            start_us: idx.start_us,
+            end_us: idx.end_us,
+            playing: false,
+            speed: 1.0,
+            scanning: true,
+            plots: standard_fields()
+                .iter()
+                .filter(|f| {
+                    [
+                        "GLOBAL_POSITION_INT.relative_alt",
+                        "VFR_HUD.groundspeed",
+                        "SYS_STATUS.voltage_battery",
+                        "ATTITUDE.roll",
+                    ]
+                    .contains(&f.key.as_str())
+                })
+                .map(|f| f.key.clone())
+                .collect(),
+            show_plots: true,
+            ..Default::default()
+        };
+        let m = &mut self.model;
+        m.tracks.clear();
+        m.log.clear();
+        m.replay = Some(view);
+        m.now_us = idx.start_us;
+        m.alerts_at_us = 0;
+        m.view = crate::ui::model::View::Fly;
+        self.replay = Some(ReplaySession {
+            replay,
+            clock: ReplayClock::default(),
+            last_wall_us: None,
+            scanned: Some(rx),
+            plots: None,
+            full_tracks: None,
+        });
+        let start = self.model.now_us;
+        self.replay_seek(start);
+        self.model.push_log(
+            None,
+            severity::INFO,
+            trf("Replaying {file}", &[("file", path.display().to_string())]),
+        );
+        Ok(())
+    }
+
+    /// One frame of replay at wall time `wall_us`: background results, then the clock.
+    pub fn pump_replay(&mut self, wall_us: u64) -> bool {
+        let Some(s) = self.replay.as_mut() else {
+            return false;
+        };
+        let mut changed = false;
+        if let Some(done) = s.scanned.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            s.scanned = None;
+            s.replay.adopt_keyframes(done.scan.replay);
+            s.full_tracks = Some(done.tracks);
+            if let Some(v) = self.model.replay.as_mut() {
+                v.events = done.scan.events;
+                v.series = done.scan.series;
+                v.fields = done.fields;
+                v.scanning = false;
+            }
+            changed = true;
+        }
+        if let Some(series) = s.plots.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            s.plots = None;
+            if let Some(v) = self.model.replay.as_mut() {
+                v.series.extend(series);
+            }
+            changed = true;
+        }
+        let dt = s.last_wall_us.map_or(0, |l| wall_us.saturating_sub(l));
+        s.last_wall_us = Some(wall_us);
+        let now = s.replay.now_us();
+        let next = s.replay.next_record_us();
+        let end = s.replay.index().end_us;
+        let t = s.clock.advance(now, dt, next, end);
+        let playing = s.clock.playing;
+        if let Some(v) = self.model.replay.as_mut()
+            && v.playing != playing
+        {
+            v.playing = playing;
+            changed = true;
+        }
+        if t != now {
+            self.replay_seek(t);
+            changed = true;
+        }
+        changed
+    }
+
+    /// Moves the replay to log time `t_us` and shows the vehicles as they were then.
+    fn replay_seek(&mut self, t_us: u64) {
+        let Some(s) = self.replay.as_mut() else {
+            return;
+        };
+        if let Some(k) = s.replay.restore_point(t_us) {
+            // The model goes back to a keyframe: what was shown after it is redone.
+            let m = &mut self.model;
+            m.log.retain(|l| l.t_us <= k);
+            match &s.full_tracks {
+                Some(full) => m.tracks = full.until(k),
+                None => m.tracks.truncate_after(k),
+            }
+            if let Ok(fresh) = crate::alerts::AlertMonitor::new(m.alerts.config().clone()) {
+                m.alerts = fresh;
+            }
+        }
+        let mut events = Vec::new();
+        let tracks = &mut self.model.tracks;
+        let seek = s.replay.seek(t_us, &mut |f, r, e| {
+            trail_point(tracks, f, r);
+            events.extend_from_slice(e);
+        });
+        let now = s.replay.now_us();
+        events.extend(seek.timeout_events);
+        let vehicles = s.replay.fleet().iter().cloned().collect();
+        // Replay time may go backwards: the model's clock follows it exactly.
+        for e in events {
+            self.model.now_us = event_time(&e).unwrap_or(now).min(now);
+            self.on_fleet(e);
+        }
+        let m = &mut self.model;
+        m.now_us = now;
+        m.alerts_at_us = m.alerts_at_us.min(now);
+        m.set_snapshot(Arc::new(Snapshot {
+            t_us: now,
+            vehicles,
+            ..Default::default()
+        }));
+        // Tones belong to live flying, not to a classroom replay.
+        m.new_alarm = None;
+    }
+
+    /// A replay control from the panels.
+    pub fn replay_command(&mut self, c: ReplayCmd) {
+        if matches!(c, ReplayCmd::Close) {
+            self.close_replay();
+            return;
+        }
+        let Some(s) = self.replay.as_mut() else {
+            return;
+        };
+        let now = s.replay.now_us();
+        let (start, end) = (s.replay.index().start_us, s.replay.index().end_us);
+        let mut target = None;
+        match c {
+            ReplayCmd::Toggle => {
+                if !s.clock.playing && s.replay.now_us() >= end {
+                    target = Some(start);
+                }
+                s.clock.playing = !s.clock.playing;
+            }
+            ReplayCmd::Seek(t) => target = Some(t.clamp(start, end)),
+            ReplayCmd::Step(d) => {
+                target = Some(now.saturating_add_signed(d).clamp(start, end));
+            }
+            ReplayCmd::Faster => s.clock.faster(),
+            ReplayCmd::Slower => s.clock.slower(),
+            ReplayCmd::Speed(x) => s.clock.speed = x.clamp(0.1, 100.0),
+            ReplayCmd::Plot(key) => {
+                let have = self
+                    .model
+                    .replay
+                    .as_ref()
+                    .is_some_and(|v| v.series.iter().any(|x| x.field.key == key));
+                if !have && s.plots.is_none() {
+                    let data = Arc::clone(s.replay.data());
+                    let (tx, rx) = mpsc::channel();
+                    let field = FieldKey::raw(&key);
+                    let _ = std::thread::Builder::new()
+                        .name("replay-plot".into())
+                        .spawn(move || {
+                            let _ = tx.send(extract(&data, &[field]));
+                        });
+                    s.plots = Some(rx);
+                }
+                if let Some(v) = self.model.replay.as_mut()
+                    && !v.plots.contains(&key)
+                {
+                    v.plots.push(key);
+                }
+            }
+            ReplayCmd::Close => {}
+        }
+        let (playing, speed) = (s.clock.playing, s.clock.speed);
+        if let Some(v) = self.model.replay.as_mut() {
+            v.playing = playing;
+            v.speed = speed;
+        }
+        if let Some(t) = target {
+            self.replay_seek(t);
+        }
+    }
+
+    /// Leaves the replay: the live links' vehicles show again.
+    pub fn close_replay(&mut self) {
+        self.replay = None;
+        let m = &mut self.model;
+        m.replay = None;
+        m.tracks.clear();
+        m.log.clear();
+        m.now_us = 0;
+        m.snapshot = Arc::new(Snapshot::default());
+        m.push_log(None, severity::INFO, tr("Replay closed"));
+    }
+}
+
+/// When a vehicle-model event happened.
+fn event_time(e: &FleetEvent) -> Option<u64> {
+    Some(match e {
+        FleetEvent::VehicleAppeared { t_us, .. }
+        | FleetEvent::ModeChanged { t_us, .. }
+        | FleetEvent::Armed { t_us, .. }
+        | FleetEvent::Disarmed { t_us, .. }
+        | FleetEvent::SystemStatusChanged { t_us, .. }
+        | FleetEvent::StatusText { t_us, .. }
+        | FleetEvent::MissionCurrent { t_us, .. }
+        | FleetEvent::MissionItemReached { t_us, .. }
+        | FleetEvent::HomeSet { t_us, .. }
+        | FleetEvent::GpsFixChanged { t_us, .. }
+        | FleetEvent::VehicleLost { t_us, .. }
+        | FleetEvent::VehicleRegained { t_us, .. } => *t_us,
+        FleetEvent::CameraTrigger { event, .. } => event.t_us,
+    })
+}
