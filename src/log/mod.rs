@@ -3,6 +3,7 @@
 pub mod export;
 pub mod index;
 pub mod info;
+pub mod planned;
 pub mod recorder;
 pub mod replay;
 pub mod series;
