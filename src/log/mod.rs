@@ -5,3 +5,4 @@ pub mod info;
 pub mod recorder;
 pub mod tlog;
 pub mod track;
+pub mod triggers;
