@@ -12,6 +12,7 @@ mod plan_survey;
 mod record;
 mod sim;
 mod tlog;
+mod tlog_photos;
 mod vehicle_cmd;
 mod watch;
 

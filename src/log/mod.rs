@@ -1,6 +1,8 @@
 //! Telemetry logs: the tlog codec, the recorder and log summaries.
 
 pub mod export;
+pub mod export_triggers;
+pub mod footprint;
 pub mod info;
 pub mod recorder;
 pub mod tlog;
