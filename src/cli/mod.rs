@@ -5,6 +5,7 @@
 mod camera;
 mod common;
 mod demo;
+mod geotag;
 mod mission;
 mod params;
 pub(crate) mod plan;
@@ -64,6 +65,9 @@ pub enum Cmd {
     Record(record::RecordArgs),
     /// Inspect telemetry logs.
     Tlog(tlog::TlogArgs),
+    /// Match a flight's camera triggers to the photo files: OpenDroneMap geo.txt and EXIF GPS
+    /// tags in copies of the photos.
+    Geotag(geotag::GeotagArgs),
 }
 
 /// Entry point of the binary.
@@ -104,6 +108,7 @@ pub fn main() -> ExitCode {
         Some(Cmd::Param(a)) => params::run(a),
         Some(Cmd::Record(a)) => record::run(a),
         Some(Cmd::Tlog(a)) => tlog::run(a),
+        Some(Cmd::Geotag(a)) => geotag::run(a),
     };
     match result {
         Ok(code) => code,

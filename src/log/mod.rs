@@ -4,6 +4,7 @@ pub mod exif;
 pub mod export;
 pub mod export_triggers;
 pub mod footprint;
+pub mod geotag;
 pub mod info;
 pub mod recorder;
 pub mod tlog;
