@@ -78,8 +78,8 @@ fn geotag(args: &[&str], photos_dir: &Path) -> Output {
         .expect("runs")
 }
 
-/// GPS latitude, longitude, altitude, DateTimeOriginal and Make of each file in `dir`, read
-/// by exifread.
+/// GPS latitude, longitude, altitude, DateTimeOriginal and Make ("" when absent) of each
+/// file in `dir`, read by exifread.
 fn exifread(dir: &Path) -> BTreeMap<String, (f64, f64, f64, String, String)> {
     let script = r#"
 import sys, os, json, exifread
@@ -96,7 +96,7 @@ for name in sorted(os.listdir(sys.argv[1])):
         alt = -alt
     out[name] = [deg('GPS GPSLatitude', 'GPS GPSLatitudeRef', 'S'),
                  deg('GPS GPSLongitude', 'GPS GPSLongitudeRef', 'W'), alt,
-                 str(t['EXIF DateTimeOriginal']), str(t['Image Make'])]
+                 str(t.get('EXIF DateTimeOriginal', '')), str(t.get('Image Make', ''))]
 print(json.dumps(out))
 "#;
     let out = Command::new("python3")
@@ -292,4 +292,37 @@ fn count_mismatches_are_reported_not_guessed_and_time_matching_lists_the_rest() 
     let o = geotag(&["-o", geo_s, "--match", "time"], &photos_dir);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("set --offset to the difference"));
+}
+
+#[test]
+fn gps_tags_written_from_scratch_read_back_in_exifread() {
+    // A JPEG without EXIF gets a new (big-endian) EXIF segment; south, west and below sea
+    // level come out with the right references.
+    let dir = temp_dir("geotag-scratch");
+    let places = [
+        ("north.jpg", 42.520_390_4, 72.240_482_9, 1170.07),
+        ("south.jpg", -33.448_9, -70.669_3, -12.5),
+    ];
+    for (name, lat, lon, alt) in places {
+        let gps = steppe::log::exif::GpsTag {
+            lat_deg: lat,
+            lon_deg: lon,
+            alt_amsl_m: alt,
+            image_direction_deg: Some(271.5),
+        };
+        let tagged = steppe::log::exif::with_gps(&small_jpeg(1), &gps).expect("tag");
+        assert!(
+            image::load_from_memory(&tagged).is_ok(),
+            "still a valid JPEG"
+        );
+        std::fs::write(dir.join(name), tagged).expect("write");
+    }
+    let read = exifread(&dir);
+    for (name, lat, lon, alt) in places {
+        let (rlat, rlon, ralt, taken, _) = &read[name];
+        assert!((rlat - lat).abs() < 1e-7, "{name}: {rlat}");
+        assert!((rlon - lon).abs() < 1e-7, "{name}: {rlon}");
+        assert!((ralt - alt).abs() < 1e-9, "{name}: {ralt}");
+        assert!(taken.is_empty());
+    }
 }

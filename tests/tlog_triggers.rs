@@ -305,3 +305,102 @@ fn the_cli_exports_photo_layers_and_refuses_nonsense() {
         assert!(err.contains(msg), "{args:?}: {err}");
     }
 }
+
+/// A log with CAMERA_TRIGGER for every photo, CAMERA_FEEDBACK for all but the 4th, and a
+/// MAVLink camera (component 100) sending CAMERA_IMAGE_CAPTURED twice for one image.
+fn synthetic_log() -> Vec<u8> {
+    use steppe::protocol::dialect::{self as d, MavMessage};
+    use steppe::protocol::frame::{Sender, Version};
+    let t0: u64 = 1_795_707_600_000_000;
+    let mut out = Vec::new();
+    let mut add = |t: u64, compid: u8, m: MavMessage| {
+        let f = Sender::new(1, compid).encode(&m, Version::V2);
+        steppe::log::tlog::write_record(&mut out, t, f.raw()).expect("vec");
+    };
+    for k in 0..=20u64 {
+        add(
+            t0 + k * 500_000,
+            1,
+            MavMessage::GLOBAL_POSITION_INT(d::GLOBAL_POSITION_INT_DATA {
+                lat: 425_000_000 + (k as i32) * 100,
+                lon: 722_000_000,
+                alt: 1_170_000,
+                relative_alt: 100_000,
+                ..Default::default()
+            }),
+        );
+    }
+    for k in 1..=6u32 {
+        let t = t0 + u64::from(k) * 1_000_000;
+        add(
+            t,
+            1,
+            MavMessage::CAMERA_TRIGGER(d::CAMERA_TRIGGER_DATA {
+                time_usec: t,
+                seq: k,
+            }),
+        );
+        if k != 4 {
+            add(
+                t + 80_000,
+                1,
+                MavMessage::CAMERA_FEEDBACK(d::CAMERA_FEEDBACK_DATA {
+                    img_idx: k as u16,
+                    lat: 425_000_000 + (k as i32) * 200,
+                    lng: 722_000_000,
+                    alt_msl: 1170.0,
+                    alt_rel: 100.0,
+                    ..Default::default()
+                }),
+            );
+        }
+    }
+    let captured = MavMessage::CAMERA_IMAGE_CAPTURED(d::CAMERA_IMAGE_CAPTURED_DATA {
+        lat: 425_000_000,
+        lon: 722_000_000,
+        alt: 1_170_000,
+        relative_alt: 100_000,
+        q: [1.0, 0.0, 0.0, 0.0],
+        image_index: 0,
+        capture_result: d::MavBool::MAV_BOOL_TRUE,
+        ..Default::default()
+    });
+    add(t0 + 7_500_000, 100, captured.clone());
+    add(t0 + 9_000_000, 100, captured);
+    out
+}
+
+#[test]
+fn triggers_and_feedback_of_one_photo_count_once_against_pymavlink_message_counts() {
+    let dir = temp_dir("tlog-triggers-synthetic");
+    let path = dir.join("synthetic.tlog");
+    std::fs::write(&path, synthetic_log()).expect("write");
+    let theirs = pymavlink_photos(&path);
+    let count = |t: &str| theirs[&1].iter().filter(|r| r.0 == t).count();
+    assert_eq!(
+        (
+            count("CAMERA_TRIGGER"),
+            count("CAMERA_FEEDBACK"),
+            count("CAMERA_IMAGE_CAPTURED")
+        ),
+        (6, 5, 2)
+    );
+    let data = std::fs::read(&path).expect("read");
+    let log = photos(&data, &TriggerFilter::default());
+    let s = log.stats;
+    assert_eq!((s.trigger, s.feedback, s.image_captured), (6, 5, 2));
+    // 6 triggers − 5 paired with a feedback + 5 feedbacks + 1 distinct captured image.
+    assert_eq!(s.triggers_paired_with_feedback, 5);
+    assert_eq!(s.captured_repeats, 1);
+    assert_eq!(log.len(), 7);
+    let p = &log.vehicles[0].photos;
+    let lone = p
+        .iter()
+        .find(|p| p.source == steppe::vehicle::CameraSource::Trigger)
+        .expect("the trigger without feedback");
+    assert_eq!(lone.image_index, Some(4));
+    assert!(lone.position_interpolated);
+    let (lat, _) = lone.lat_lon.expect("interpolated").to_e7();
+    assert_eq!(lat, 425_000_000 + 8 * 100, "the track at 4 s");
+    assert_eq!(p.last().map(|p| p.compid), Some(100));
+}
