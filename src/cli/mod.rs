@@ -5,6 +5,7 @@
 mod camera;
 mod common;
 mod demo;
+mod geotag;
 mod mission;
 mod params;
 pub(crate) mod plan;
@@ -13,6 +14,7 @@ mod record;
 mod replay;
 mod sim;
 mod tlog;
+mod tlog_photos;
 mod vehicle_cmd;
 mod watch;
 
@@ -66,6 +68,9 @@ pub enum Cmd {
     Tlog(tlog::TlogArgs),
     /// Stream a recorded flight to another ground station with its original pacing.
     Replay(replay::ReplayArgs),
+    /// Match a flight's camera triggers to the photo files: OpenDroneMap geo.txt and EXIF GPS
+    /// tags in copies of the photos.
+    Geotag(geotag::GeotagArgs),
 }
 
 /// Entry point of the binary.
@@ -107,6 +112,7 @@ pub fn main() -> ExitCode {
         Some(Cmd::Record(a)) => record::run(a),
         Some(Cmd::Tlog(a)) => tlog::run(a),
         Some(Cmd::Replay(a)) => replay::run(a),
+        Some(Cmd::Geotag(a)) => geotag::run(a),
     };
     match result {
         Ok(code) => code,

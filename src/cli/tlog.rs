@@ -23,51 +23,74 @@ enum TlogCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Flight tracks for mapping tools: KML/KMZ, GPX 1.1, GeoJSON or CSV, one point per
-    /// GLOBAL_POSITION_INT of each vehicle.
+    /// Mapping layers: flight tracks (one point per GLOBAL_POSITION_INT of each vehicle),
+    /// photo positions, OpenDroneMap geotags or photo footprints.
     Export(ExportArgs),
 }
 
 /// Arguments of `steppe tlog export`.
 #[derive(Debug, Args)]
-struct ExportArgs {
+pub(super) struct ExportArgs {
     /// The .tlog file.
-    file: PathBuf,
-    /// Output format.
+    pub(super) file: PathBuf,
+    /// Output format (txt: the OpenDroneMap geo.txt list of the geotags layer).
     #[arg(long, value_enum)]
-    format: FormatArg,
-    /// What to export (the flight track).
+    pub(super) format: FormatArg,
+    /// What to export: the flight track, photo positions (triggers), OpenDroneMap geotags
+    /// or photo footprints.
     #[arg(long, value_enum, default_value = "track")]
-    layer: LayerArg,
+    pub(super) layer: LayerArg,
     /// Only this vehicle (system id).
     #[arg(long)]
-    sysid: Option<u8>,
+    pub(super) sysid: Option<u8>,
     /// Start this many seconds after the log begins.
     #[arg(long, value_name = "S", value_parser = super::common::seconds)]
-    from: Option<f64>,
+    pub(super) from: Option<f64>,
     /// End this many seconds after the log begins.
     #[arg(long, value_name = "S", value_parser = super::common::seconds)]
-    to: Option<f64>,
-    /// At most one point per S seconds per vehicle (default: every point).
+    pub(super) to: Option<f64>,
+    /// At most one point per S seconds per vehicle (track layer; default: every point).
     #[arg(long, value_name = "S", value_parser = super::common::seconds)]
-    every: Option<f64>,
+    pub(super) every: Option<f64>,
+    /// Camera model of the footprints layer (a name `steppe camera list` prints).
+    #[arg(long, value_name = "NAME")]
+    pub(super) camera: Option<String>,
+    #[command(flatten)]
+    pub(super) cameras: super::camera::CameraFileArg,
+    /// Footprints: the image's long side lies along the fuselage (default: along the wings).
+    #[arg(long)]
+    pub(super) portrait: bool,
+    /// Footprints: a gimbal keeps the camera level (the vehicle's roll and pitch are ignored).
+    #[arg(long)]
+    pub(super) gimbal: bool,
     /// Output file.
     #[arg(short = 'o', long = "output")]
-    output: PathBuf,
+    pub(super) output: PathBuf,
 }
 
+/// `--format` values.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum FormatArg {
+pub(super) enum FormatArg {
     Kml,
     Kmz,
     Gpx,
     Geojson,
     Csv,
+    /// OpenDroneMap geo.txt (geotags layer).
+    Txt,
 }
 
+/// `--layer` values.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum LayerArg {
+pub(super) enum LayerArg {
+    /// The flight track.
     Track,
+    /// One point per photo.
+    Triggers,
+    /// OpenDroneMap geo.txt list of the photos.
+    Geotags,
+    /// Ground footprint polygon per photo (needs --camera).
+    Footprints,
 }
 
 fn export(a: &ExportArgs) -> Result<ExitCode> {
@@ -80,7 +103,12 @@ fn export(a: &ExportArgs) -> Result<ExitCode> {
     {
         anyhow::bail!("--from {f} is after --to {t}");
     }
-    let LayerArg::Track = a.layer;
+    if !matches!(a.layer, LayerArg::Track) {
+        return super::tlog_photos::export(a, &data);
+    }
+    if a.camera.is_some() || a.portrait || a.gimbal {
+        anyhow::bail!("--camera, --portrait and --gimbal are for --layer footprints");
+    }
     let filter = TrackFilter {
         sysid: a.sysid,
         from_s: a.from,
@@ -94,6 +122,9 @@ fn export(a: &ExportArgs) -> Result<ExitCode> {
         FormatArg::Gpx => TrackFormat::Gpx,
         FormatArg::Geojson => TrackFormat::GeoJson,
         FormatArg::Csv => TrackFormat::Csv,
+        FormatArg::Txt => anyhow::bail!(
+            "the track layer cannot be written as txt (the geo.txt list is --layer geotags); it can be written as: kml, kmz, gpx, geojson, csv"
+        ),
     };
     let bytes = export(&ts, format).with_context(|| format!("{}", a.file.display()))?;
     super::mission::write_atomically_bytes(&a.output, &bytes)?;

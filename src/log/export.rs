@@ -119,7 +119,8 @@ fn kml(tracks: &[VehicleTrack]) -> String {
     s
 }
 
-fn kmz(kml: &str) -> Result<Vec<u8>, ExportError> {
+/// `kml` zipped as `doc.kml` (a KMZ file).
+pub(crate) fn kmz(kml: &str) -> Result<Vec<u8>, ExportError> {
     use std::io::Write as _;
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()

@@ -1,7 +1,11 @@
 //! Telemetry logs: the tlog codec, the recorder and log summaries.
 
+pub mod exif;
 pub mod export;
 pub mod index;
+pub mod export_triggers;
+pub mod footprint;
+pub mod geotag;
 pub mod info;
 pub mod planned;
 pub mod recorder;
@@ -10,3 +14,4 @@ pub mod series;
 pub mod timeline;
 pub mod tlog;
 pub mod track;
+pub mod triggers;
