@@ -130,3 +130,30 @@ fn replay_refuses_what_it_cannot_play() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("select nothing"));
 }
+
+#[test]
+fn tlog_compare_reports_how_closely_the_mission_was_flown() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_steppe"))
+            .args(args)
+            .output()
+            .expect("steppe runs")
+    };
+    let log = sample(LOG);
+    let out = run(&["tlog", "compare", log.to_str().expect("utf-8"), "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v[0]["sysid"], 1);
+    assert_eq!(v[0]["items"], 40);
+    assert!(v[0]["mean_m"].as_f64().is_some_and(|m| m < 1.0), "{v}");
+    assert!(v[0]["points"].as_u64().is_some_and(|n| n > 2000));
+    // A log without a mission transfer needs a plan file; it says so and fails.
+    let bare = sample("tlog/arducopter411_real_2021_onboard_mav2_auto36wp.tlog");
+    let out = run(&["tlog", "compare", bare.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("use --plan"));
+}

@@ -9,7 +9,7 @@ use steppe::app::core::AppCore;
 use steppe::log::replay::Replay;
 use steppe::log::timeline::{EventKind, TimelineEvent};
 use steppe::protocol::actions::VehicleAction;
-use steppe::ui::model::{UiCommand, UiModel};
+use steppe::ui::model::{MissionTypeKey, UiCommand, UiModel};
 use steppe::ui::replay::{ReplayCmd, ReplayView};
 use steppe::ui::{Panels, root_ui};
 use steppe::vehicle::VehicleId;
@@ -48,6 +48,23 @@ fn the_app_replays_a_log_like_a_live_flight() {
     );
     assert!(!view.series.is_empty());
     assert!(view.fields.iter().any(|f| f == "VFR_HUD.throttle"));
+    // The mission uploaded during the flight is drawn, and the flight compared with it.
+    let key = (VehicleId::new(1, 1), MissionTypeKey::Mission);
+    assert_eq!(core.model.onboard.get(&key).map(Vec::len), Some(40));
+    assert_eq!(view.compare.len(), 1);
+    assert!(
+        view.compare[0].contains("cross-track mean 0."),
+        "{:?}",
+        view.compare
+    );
+    // A plan file the user opens is compared instead.
+    let wp = common::sample("sitl/arducopter_sitl_survey_talas_camera.waypoints");
+    core.replay_command(ReplayCmd::ComparePlan(wp));
+    let compare = &core.model.replay.as_ref().expect("replay").compare;
+    assert!(
+        compare[0].contains("arducopter_sitl_survey_talas_camera.waypoints"),
+        "{compare:?}"
+    );
 
     // Play at 100x for 1.5 s of wall time in 50 ms frames: 150 s of log.
     core.replay_command(ReplayCmd::Speed(100.0));

@@ -23,6 +23,56 @@ struct Scanned {
     scan: Scan,
     tracks: Tracks,
     fields: Vec<String>,
+    /// Each vehicle's mission found in the log and how closely it was flown.
+    planned: Vec<Planned>,
+}
+
+/// A vehicle's mission and the cross-track error of its flight.
+struct Planned {
+    sysid: u8,
+    items: Vec<crate::plan::MissionItem>,
+    summary: String,
+}
+
+/// The mission of each vehicle (from the log, or `file` for every vehicle) against its track.
+fn compare(data: &[u8], file: Option<(&[crate::plan::MissionItem], &str)>) -> Vec<Planned> {
+    use crate::log::planned::{cross_track, missions_in_log, planned_path};
+    let flown = crate::log::track::tracks(data, &crate::log::track::TrackFilter::default());
+    let logged = missions_in_log(data);
+    let mut out = Vec::new();
+    for t in &flown {
+        let sysid = t.id.sysid;
+        let (items, source) = match file {
+            Some((items, name)) => (items.to_vec(), name.to_owned()),
+            None => match logged.iter().find(|m| m.sysid == sysid) {
+                Some(m) => (m.items.clone(), tr("mission in the log").to_owned()),
+                None => continue,
+            },
+        };
+        let home = t.points.first().map(|p| p.lat_lon);
+        let summary = match cross_track(&planned_path(&items, home), &t.points) {
+            Some(x) => trf(
+                "Vehicle {id} against {source}: cross-track mean {mean} m, 95 % {p95} m, max {max} m",
+                &[
+                    ("id", sysid.to_string()),
+                    ("source", source),
+                    ("mean", format!("{:.1}", x.mean_m)),
+                    ("p95", format!("{:.1}", x.p95_m)),
+                    ("max", format!("{:.1}", x.max_m)),
+                ],
+            ),
+            None => trf(
+                "Vehicle {id} against {source}: no leg to compare",
+                &[("id", sysid.to_string()), ("source", source)],
+            ),
+        };
+        out.push(Planned {
+            sysid,
+            items,
+            summary,
+        });
+    }
+    out
 }
 
 /// A log being replayed in the app.
@@ -89,10 +139,12 @@ impl AppCore {
                     .collect::<std::collections::BTreeSet<_>>()
                     .into_iter()
                     .collect();
+                let planned = compare(&bg, None);
                 let _ = tx.send(Scanned {
                     scan,
                     tracks,
                     fields,
+                    planned,
                 });
             })
             .map_err(|e| e.to_string())?;
@@ -126,6 +178,7 @@ impl AppCore {
         let m = &mut self.model;
         m.tracks.clear();
         m.log.clear();
+        m.onboard.clear();
         m.replay = Some(view);
         m.now_us = idx.start_us;
         m.alerts_at_us = 0;
@@ -154,6 +207,7 @@ impl AppCore {
             return false;
         };
         let mut changed = false;
+        let mut planned = None;
         if let Some(done) = s.scanned.as_ref().and_then(|rx| rx.try_recv().ok()) {
             s.scanned = None;
             s.replay.adopt_keyframes(done.scan.replay);
@@ -164,6 +218,7 @@ impl AppCore {
                 v.fields = done.fields;
                 v.scanning = false;
             }
+            planned = Some(done.planned);
             changed = true;
         }
         if let Some(series) = s.plots.as_ref().and_then(|rx| rx.try_recv().ok()) {
@@ -189,6 +244,9 @@ impl AppCore {
         if t != now {
             self.replay_seek(t);
             changed = true;
+        }
+        if let Some(p) = planned {
+            self.show_planned(p);
         }
         changed
     }
@@ -285,6 +343,10 @@ impl AppCore {
                     v.plots.push(key);
                 }
             }
+            ReplayCmd::ComparePlan(path) => {
+                self.compare_with_file(&path);
+                return;
+            }
             ReplayCmd::Close => {}
         }
         let (playing, speed) = (s.clock.playing, s.clock.speed);
@@ -297,11 +359,56 @@ impl AppCore {
         }
     }
 
+    /// Draws each vehicle's planned mission on the map and shows the comparison.
+    fn show_planned(&mut self, planned: Vec<Planned>) {
+        let key = crate::ui::model::MissionTypeKey::Mission;
+        let m = &mut self.model;
+        let mut lines = Vec::new();
+        for p in planned {
+            let id = m
+                .snapshot
+                .vehicles
+                .iter()
+                .find(|v| v.id.sysid == p.sysid)
+                .map_or(VehicleId::new(p.sysid, 1), |v| v.id);
+            m.onboard.insert((id, key), p.items);
+            lines.push(p.summary);
+        }
+        if let Some(v) = m.replay.as_mut() {
+            v.compare = lines;
+        }
+    }
+
+    /// Compares the flight with a mission file (every vehicle against it).
+    fn compare_with_file(&mut self, path: &Path) {
+        let Some(s) = self.replay.as_ref() else {
+            return;
+        };
+        let doc = std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| crate::formats::document::read_document(&b).map_err(|e| e.to_string()));
+        match doc {
+            Ok(doc) => {
+                let name = path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into(),
+                );
+                let planned = compare(s.replay.data(), Some((&doc.mission, &name)));
+                self.show_planned(planned);
+            }
+            Err(e) => {
+                self.model
+                    .push_log(None, severity::ERROR, format!("{}: {e}", path.display()))
+            }
+        }
+    }
+
     /// Leaves the replay: the live links' vehicles show again.
     pub fn close_replay(&mut self) {
         self.replay = None;
         let m = &mut self.model;
         m.replay = None;
+        m.onboard.clear();
         m.tracks.clear();
         m.log.clear();
         m.now_us = 0;

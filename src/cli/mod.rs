@@ -14,6 +14,7 @@ mod record;
 mod replay;
 mod sim;
 mod tlog;
+mod tlog_compare;
 mod tlog_photos;
 mod vehicle_cmd;
 mod watch;

@@ -26,6 +26,9 @@ enum TlogCmd {
     /// Mapping layers: flight tracks (one point per GLOBAL_POSITION_INT of each vehicle),
     /// photo positions, OpenDroneMap geotags or photo footprints.
     Export(ExportArgs),
+    /// Planned against flown: cross-track error of each vehicle against the mission found in
+    /// the log or a plan file.
+    Compare(super::tlog_compare::CompareArgs),
 }
 
 /// Arguments of `steppe tlog export`.
@@ -151,5 +154,6 @@ pub fn run(a: TlogArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         TlogCmd::Export(e) => export(&e),
+        TlogCmd::Compare(c) => super::tlog_compare::run(&c),
     }
 }

@@ -2,10 +2,10 @@
 
 pub mod exif;
 pub mod export;
-pub mod index;
 pub mod export_triggers;
 pub mod footprint;
 pub mod geotag;
+pub mod index;
 pub mod info;
 pub mod planned;
 pub mod recorder;

@@ -283,7 +283,7 @@ fn fly_view(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
     if m.replay.as_ref().is_some_and(|r| r.show_plots) {
         egui::Panel::right("replay-plots")
             .default_size(420.0)
-            .show(ui, |ui| replay::plots_ui(ui, m));
+            .show(ui, |ui| replay::plots_ui(ui, m, &mut g.dialog));
     } else if m.replay.is_none() {
         fly_right(ui, m, g);
     }

@@ -35,6 +35,8 @@ pub struct ReplayView {
     pub fields: Vec<String>,
     /// The field picker's choice.
     pub pick: String,
+    /// Planned against flown, one line per vehicle.
+    pub compare: Vec<String>,
 }
 
 /// What the replay controls ask of the app.
@@ -54,6 +56,8 @@ pub enum ReplayCmd {
     Speed(f64),
     /// Add a plot of a field (`MESSAGE.field`).
     Plot(String),
+    /// Compare the flight with a mission file.
+    ComparePlan(std::path::PathBuf),
     /// Leave the replay (back to the live links).
     Close,
 }
@@ -279,8 +283,31 @@ fn timeline_ui(ui: &mut Ui, m: &mut UiModel, r: &ReplayView, now: u64) {
 }
 
 /// Plots of the selected vehicle's series with the replay cursor; click to seek.
-pub fn plots_ui(ui: &mut Ui, m: &mut UiModel) {
+pub fn plots_ui(ui: &mut Ui, m: &mut UiModel, dialog: &mut Option<super::dialog::Pending>) {
     let Some(r) = m.replay.clone() else { return };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(tr("Planned against flown")).strong());
+        super::dialog::dialog_button(
+            ui,
+            dialog,
+            tr("Compare with a plan…"),
+            super::dialog::Purpose::OpenMission,
+            "",
+            true,
+        );
+    });
+    if let Some((_, Some(path))) =
+        super::dialog::take_answer(dialog, |p| p == super::dialog::Purpose::OpenMission)
+    {
+        send(m, ReplayCmd::ComparePlan(path));
+    }
+    if r.compare.is_empty() {
+        ui.label(tr("No mission in the log; compare with a plan file."));
+    }
+    for line in &r.compare {
+        ui.label(line);
+    }
+    ui.separator();
     let sysid = m.selected.map(|v| v.sysid);
     let now = m.now_us;
     let t0 = r.start_us;
