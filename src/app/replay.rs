@@ -109,7 +109,7 @@ impl AppCore {
     /// Opens a tlog for replay (paused at its start). The live links keep running; their
     /// vehicles come back when the replay is closed.
     pub fn open_replay(&mut self, path: &Path) -> Result<(), String> {
-        let data: Arc<[u8]> = std::fs::read(path)
+        let data: Arc<Vec<u8>> = std::fs::read(path)
             .map_err(|e| format!("{}: {e}", path.display()))?
             .into();
         let replay = Replay::new(Arc::clone(&data));

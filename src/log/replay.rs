@@ -17,8 +17,12 @@ use super::tlog::{TlogReader, TlogRecord};
 use crate::vehicle::{Fleet, FleetEvent};
 use std::sync::Arc;
 
-/// Log time between keyframes, microseconds.
+/// Log time between keyframes, microseconds (at least; see [`MAX_KEYFRAMES`]).
 pub const KEYFRAME_INTERVAL_US: u64 = 30_000_000;
+
+/// Long logs space their keyframes so that there are about this many (a keyframe holds every
+/// vehicle's state, tens of kilobytes), keeping memory near the file size.
+pub const MAX_KEYFRAMES: u64 = 64;
 
 /// Playback speeds offered, slowest first.
 pub const SPEEDS: [f64; 11] = [0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 100.0];
@@ -45,7 +49,7 @@ struct Keyframe {
 /// A tlog being replayed into a vehicle model.
 #[derive(Debug, Clone)]
 pub struct Replay {
-    data: Arc<[u8]>,
+    data: Arc<Vec<u8>>,
     index: TlogIndex,
     fleet: Fleet,
     /// Byte offset of the next record to apply.
@@ -55,13 +59,16 @@ pub struct Replay {
     /// The replay's current time: every record at or before it has been applied.
     now_us: u64,
     keyframes: Vec<Keyframe>,
+    /// Log time between keyframes.
+    keyframe_interval_us: u64,
 }
 
 impl Replay {
     /// Indexes `data` and stands before its first record.
-    pub fn new(data: Arc<[u8]>) -> Self {
+    pub fn new(data: Arc<Vec<u8>>) -> Self {
         let index = TlogIndex::build(&data);
         let now_us = index.start_us;
+        let keyframe_interval_us = KEYFRAME_INTERVAL_US.max(index.duration_us() / MAX_KEYFRAMES);
         let mut r = Self {
             data,
             index,
@@ -70,6 +77,7 @@ impl Replay {
             applied_us: 0,
             now_us,
             keyframes: Vec::new(),
+            keyframe_interval_us,
         };
         r.keyframes.push(r.keyframe_here());
         r
@@ -81,7 +89,7 @@ impl Replay {
     }
 
     /// The log's bytes.
-    pub fn data(&self) -> &Arc<[u8]> {
+    pub fn data(&self) -> &Arc<Vec<u8>> {
         &self.data
     }
 
@@ -204,7 +212,9 @@ impl Replay {
                 break;
             }
             let last_kf = self.keyframes.last().map_or(0, |k| k.t_us);
-            if rec_us >= last_kf.saturating_add(KEYFRAME_INTERVAL_US) && before >= self.frontier() {
+            if rec_us >= last_kf.saturating_add(self.keyframe_interval_us)
+                && before >= self.frontier()
+            {
                 self.next = before;
                 self.keyframes.push(Keyframe {
                     t_us: rec_us,
@@ -246,6 +256,7 @@ impl Replay {
             applied_us: last.prev_us,
             now_us: last.prev_us,
             keyframes: vec![],
+            keyframe_interval_us: self.keyframe_interval_us,
         };
         let until = last.t_us.saturating_add(budget_us);
         scout.keyframes.push(Keyframe {

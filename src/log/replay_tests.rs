@@ -1,7 +1,7 @@
 use super::*;
 use crate::vehicle::VehicleState;
 
-fn sample() -> Arc<[u8]> {
+fn sample() -> Arc<Vec<u8>> {
     let path =
         crate::test_support::samples_dir().join("sitl/arducopter_sitl_survey_talas_camera.tlog");
     std::fs::read(&path).expect("sample tlog").into()

@@ -104,14 +104,14 @@ pub struct Scan {
 }
 
 /// Reads the whole log once: events, standard series, keyframes.
-pub fn scan(data: Arc<[u8]>) -> Scan {
+pub fn scan(data: Arc<Vec<u8>>) -> Scan {
     scan_observing(data, &mut |_, _, _| {})
 }
 
 /// [`scan`], also showing every record to `observe` (with the fleet after it and the events
 /// it caused).
 pub fn scan_observing(
-    data: Arc<[u8]>,
+    data: Arc<Vec<u8>>,
     observe: &mut dyn FnMut(&crate::vehicle::Fleet, &super::tlog::TlogRecord<'_>, &[FleetEvent]),
 ) -> Scan {
     let mut replay = Replay::new(Arc::clone(&data));
@@ -149,7 +149,7 @@ mod tests {
     fn the_survey_log_has_its_story_in_order() {
         let p = crate::test_support::samples_dir()
             .join("sitl/arducopter_sitl_survey_talas_camera.tlog");
-        let data: Arc<[u8]> = std::fs::read(p).expect("sample").into();
+        let data: Arc<Vec<u8>> = std::fs::read(p).expect("sample").into();
         let s = scan(data);
         let first = |k: EventKind| s.events.iter().position(|e| e.kind == k);
         let armed = first(EventKind::Armed).expect("armed");

@@ -2,6 +2,7 @@
 //! the same checks, the same COMMAND_ACK result, the same STATUSTEXT wording where ArduPilot
 //! sends one.
 
+use super::battery::Battery;
 use super::events::{Refusal, SimEvent, SimRefusal, severity};
 use super::flight::{FlightModel, MAX_ALT_REL_M, MAX_RANGE_M, MissionOp};
 use super::guide::lim;
@@ -428,6 +429,22 @@ impl FlightModel {
             }
             _ => self.speed_mps = lim(speed_mps, 0.2, 20.0),
         }
+    }
+
+    /// A fresh battery, as after a swap on the ground; refused while armed.
+    pub fn swap_battery(&mut self) -> Result<(), SimRefusal> {
+        if self.state.armed {
+            return Err(SimRefusal::silent(
+                Refusal::Denied,
+                "disarm before swapping the battery",
+            ));
+        }
+        self.battery = Battery::new(
+            self.cfg.battery_capacity_mah,
+            self.cfg.battery_cells,
+            self.cfg.battery_resistance_ohm,
+        );
+        Ok(())
     }
 
     /// Sets home (MAV_CMD_DO_SET_HOME with a location); invalid input is ignored. See

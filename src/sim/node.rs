@@ -116,6 +116,17 @@ impl SimNode {
         &self.flight
     }
 
+    /// The flight model, commanded directly (log generators and tests without a link).
+    pub fn flight_mut(&mut self) -> &mut FlightModel {
+        &mut self.flight
+    }
+
+    /// Replaces the mission as if a ground station had uploaded it.
+    pub fn load_mission(&mut self, items: Vec<MissionItem>) {
+        self.missions.set_list(MissionType::Mission, items.clone());
+        self.flight.set_mission(items);
+    }
+
     /// Changes the mission protocol's failure modes.
     pub fn set_mission_config(&mut self, cfg: MissionServerConfig) {
         self.missions.set_config(cfg);
