@@ -5,6 +5,7 @@
 mod camera;
 mod common;
 mod demo;
+mod logs;
 mod mission;
 mod params;
 pub(crate) mod plan;
@@ -63,6 +64,8 @@ pub enum Cmd {
     Record(record::RecordArgs),
     /// Inspect telemetry logs.
     Tlog(tlog::TlogArgs),
+    /// List, download or erase the autopilot's own logs (DataFlash .bin).
+    Logs(logs::LogsArgs),
 }
 
 /// Entry point of the binary.
@@ -103,6 +106,7 @@ pub fn main() -> ExitCode {
         Some(Cmd::Param(a)) => params::run(a),
         Some(Cmd::Record(a)) => record::run(a),
         Some(Cmd::Tlog(a)) => tlog::run(a),
+        Some(Cmd::Logs(a)) => logs::run(a),
     };
     match result {
         Ok(code) => code,

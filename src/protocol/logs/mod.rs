@@ -272,6 +272,14 @@ pub enum LogError {
         /// The listed size.
         size_bytes: u32,
     },
+    /// The vehicle still lists logs after being asked to erase them.
+    #[error("the vehicle still lists {remaining} log(s) after {tries} LOG_ERASE requests")]
+    NotErased {
+        /// Logs still listed.
+        remaining: usize,
+        /// LOG_ERASE messages sent.
+        tries: u32,
+    },
     /// The download was cancelled.
     #[error("log {id}: download cancelled")]
     Cancelled {
