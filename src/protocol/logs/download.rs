@@ -25,7 +25,7 @@ impl Default for DownloadConfig {
             timing: Timing {
                 // Silence inside a stream is short; a lost tail is re-requested quickly.
                 initial_rto_ms: 1_500,
-                min_rto_ms: 300,
+                min_rto_ms: 100,
                 max_rto_ms: 5_000,
                 max_retries: 20,
             },
@@ -61,7 +61,15 @@ struct Window {
     sent_us: u64,
     first_try: bool,
     answered: bool,
+    /// When the last chunk of this window arrived, and the longest pause between two.
+    last_us: Option<u64>,
+    gap_us: u64,
 }
+
+/// Shortest silence that ends a stream that was flowing (µs).
+const STREAM_IDLE_MIN_US: u64 = 100_000;
+/// A flowing stream has ended after this many times its longest pause so far.
+const STREAM_IDLE_FACTOR: u64 = 4;
 
 /// Consecutive early ends of the log before giving up.
 const MAX_EARLY_EOFS: u32 = 3;
@@ -218,6 +226,8 @@ impl LogDownload {
             sent_us: now_us,
             first_try,
             answered: false,
+            last_us: None,
+            gap_us: 0,
         });
         self.deadline_us = now_us + self.timer.rto_us();
         vec![LogMsg::RequestData {
@@ -293,11 +303,20 @@ impl LogDownload {
                 self.timer.sample(now_us.saturating_sub(w.sent_us));
             }
         }
+        if let Some(last) = w.last_us {
+            w.gap_us = w.gap_us.max(now_us.saturating_sub(last));
+        }
+        w.last_us = Some(now_us);
         let end32 = end.min(u64::from(u32::MAX)) as u32;
         if end32 > w.reached {
-            // The stream moves on: keep waiting even if these bytes were known already.
+            // The stream moves on (even if these bytes were known already). Once it flows, a
+            // silence of a few of its own pauses means its tail was lost: ask again then
+            // rather than after a whole timeout.
             w.reached = end32;
-            self.deadline_us = self.deadline_us.max(now_us + self.timer.rto_us());
+            let idle_us = (w.gap_us * STREAM_IDLE_FACTOR)
+                .max(STREAM_IDLE_MIN_US)
+                .min(self.timer.rto_us());
+            self.deadline_us = now_us + idle_us;
         }
         let short = len < CHUNK_BYTES;
         if end32 < w.end && !short {

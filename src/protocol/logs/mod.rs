@@ -10,7 +10,8 @@
 //! DOWNLOAD  start ──LOG_REQUEST_DATA(id, window)──▶ Streaming ◀── LOG_DATA(ofs, ≤90 bytes): store
 //!             last chunk of the window (or a short one) ─▶ next window: first missing range
 //!                 (gaps closer than `merge_gap_bytes` joined, at most `window_bytes`)
-//!             silence ≥ timeout ─▶ LOG_REQUEST_DATA for the first missing range again
+//!             silence ≥ timeout (a flowing stream: ≥ 4× its longest pause, at least 100 ms)
+//!                 ─▶ LOG_REQUEST_DATA for the first missing range again
 //!             every byte 0..size stored and verified ─▶ LOG_REQUEST_END, Done(Ok(bytes))
 //!             same offset, different bytes ─▶ LOG_REQUEST_END, Done(Err(Inconsistent))
 //!             retries without progress exhausted ─▶ LOG_REQUEST_END, Done(Err(Timeout))
