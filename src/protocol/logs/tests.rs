@@ -371,3 +371,75 @@ proptest! {
         }
     }
 }
+
+/// Download time and re-requests by loss rate in virtual time with the simulator's pacing
+/// (run by hand: `cargo test --lib logs::tests::figures -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn figures() {
+    for size in [40_000usize, 320_000] {
+        for loss in [0.0, 0.1, 0.2, 0.3] {
+            let mut times = Vec::new();
+            let mut reqs = Vec::new();
+            for seed in 0..20 {
+                let mut s = server(&[size], 25);
+                let mut d =
+                    LogDownload::new(VEH, entry(&s, 1), DownloadConfig::default()).expect("fits");
+                let imp = Impairment {
+                    loss,
+                    duplicate: 0.0,
+                    base_delay_us: 1_000,
+                    jitter_us: 0,
+                };
+                let (end_us, _) = run_paced(&mut d, &mut s, imp, seed);
+                assert!(matches!(d.outcome(), Some(Ok(_))));
+                times.push(end_us as f64 / 1e6);
+                reqs.push((d.stats().requests, d.stats().timeouts, d.stats().chunks));
+            }
+            times.sort_by(f64::total_cmp);
+            reqs.sort_unstable();
+            println!(
+                "{size} B, loss {loss}: median {:.2} s (max {:.2}), median (requests, timeouts, chunks) {:?}",
+                times[10], times[19], reqs[10]
+            );
+        }
+    }
+}
+
+/// [`run`] with the simulator's pacing: 25 chunks every 20 ms.
+fn run_paced(d: &mut LogDownload, s: &mut LogServer, imp: Impairment, seed: u64) -> (u64, u64) {
+    let mut ch: LossyChannel<Msg<LogMsg>> = LossyChannel::new(imp, seed);
+    let mut now = 0u64;
+    for o in d.start(now) {
+        ch.send(now, true, o);
+    }
+    let mut next_tick = 20_000;
+    while let Some(deadline) = d.deadline_us() {
+        let mut next = deadline.min(next_tick);
+        if let Some(t) = ch.next_delivery_us() {
+            next = next.min(t);
+        }
+        now = now.max(next);
+        while let Some((to_vehicle, msg)) = ch.deliver(now) {
+            if to_vehicle {
+                s.handle(GCS, &msg);
+            } else {
+                for o in d.handle(VEH, &msg, now) {
+                    ch.send(now, true, o);
+                }
+            }
+        }
+        if now >= next_tick {
+            next_tick += 20_000;
+            for (_, o) in s.poll() {
+                ch.send(now, false, o);
+            }
+        }
+        if d.deadline_us().is_some_and(|t| t <= now) {
+            for o in d.poll(now) {
+                ch.send(now, true, o);
+            }
+        }
+    }
+    (now, 0)
+}
