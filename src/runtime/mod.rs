@@ -199,9 +199,9 @@ pub enum Event {
     Progress {
         /// Request id.
         id: RequestId,
-        /// Items done.
+        /// Items done (bytes for an onboard-log download).
         done: usize,
-        /// Items in total (0 = not known yet).
+        /// Items in total (0 = not known yet; the log's size for a download).
         total: usize,
         /// True while an upload is confirmed by reading it back.
         verifying: bool,
