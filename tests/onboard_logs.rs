@@ -225,6 +225,41 @@ fn run_fails(args: &[&str], code: i32) -> String {
     err
 }
 
+/// Message counts of a DataFlash log read by pymavlink; fails on any record it rejects.
+fn dataflash_counts(file: &std::path::Path) -> String {
+    let script = r#"
+import sys
+from pymavlink import DFReader
+r = DFReader.DFReader_binary(sys.argv[1])
+n = {}
+while True:
+    m = r.recv_msg()
+    if m is None:
+        break
+    n[m.get_type()] = n.get(m.get_type(), 0) + 1
+print(dict(sorted(n.items())))
+"#;
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(file)
+        .output()
+        .expect("python3 must be installed (see .ci/run)");
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    );
+    assert!(
+        o.status.success(),
+        "python failed (is pymavlink installed? `pip install pymavlink`):\n{err}"
+    );
+    assert!(
+        !out.contains("bad msg"),
+        "pymavlink rejected records:\n{out}"
+    );
+    out
+}
+
 #[test]
 fn cli_lists_downloads_and_erases() {
     let s = lossy_sim(10.0);
@@ -251,6 +286,12 @@ fn cli_lists_downloads_and_erases() {
     assert!(
         std::fs::read(&file).expect("file") == served[2].bytes,
         "bytes differ"
+    );
+    // An independent reader (pymavlink's DataFlash parser) reads the whole file cleanly.
+    let counts = dataflash_counts(&file);
+    assert!(
+        counts.contains("'FMT': 5") && counts.contains("'ATT': "),
+        "{counts}"
     );
     let out = run_ok(&["logs", "download", "--link", &link, "1", "-o", d]);
     assert!(out.contains("log1_2026-01-01_00-00-00.bin"), "{out}");
