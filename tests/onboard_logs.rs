@@ -161,9 +161,9 @@ fn busy_cancel_and_unknown_vehicle() {
     h.send(Request::LogCancel { id: a }).expect("queued");
     match log_result(&mut h, a, Duration::from_secs(10)).0 {
         Event::LogDownloaded {
-            result: Err(OpError::Log(LogError::Cancelled { id: 3 })),
+            result: Err(OpError::Log(e @ LogError::Cancelled { .. })),
             ..
-        } => {}
+        } => assert_eq!(e.to_string(), "the download of log 3 cancelled"),
         other => panic!("{other:?}"),
     }
     assert!(

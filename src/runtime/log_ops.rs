@@ -60,8 +60,8 @@ impl LogOp {
 
     fn what(&self) -> String {
         match self {
-            LogOp::List { .. } => "a log listing".into(),
-            LogOp::Download { tx, .. } => format!("a download of log {}", tx.log_id()),
+            LogOp::List { .. } => "the log listing".into(),
+            LogOp::Download { tx, .. } => format!("the download of log {}", tx.log_id()),
             LogOp::Erase { .. } => "erasing the logs".into(),
         }
     }
@@ -235,12 +235,7 @@ impl LogOps {
                     target: tx.vehicle(),
                 });
             }
-            let e = LogError::Cancelled {
-                id: match &op {
-                    LogOp::Download { tx, .. } => tx.log_id(),
-                    _ => 0,
-                },
-            };
+            let e = LogError::Cancelled { what: op.what() };
             self.events.push(failed(&op, e.into()));
         }
         out

@@ -170,7 +170,9 @@ impl LogDownload {
         if self.outcome.is_some() {
             return Vec::new();
         }
-        self.fail(LogError::Cancelled { id: self.id })
+        self.fail(LogError::Cancelled {
+            what: format!("the download of log {}", self.id),
+        })
     }
 
     fn fail(&mut self, e: LogError) -> Vec<LogMsg> {

@@ -281,10 +281,10 @@ pub enum LogError {
         /// LOG_ERASE messages sent.
         tries: u32,
     },
-    /// The download was cancelled.
-    #[error("log {id}: download cancelled")]
+    /// The operation was cancelled by the operator.
+    #[error("{what} cancelled")]
     Cancelled {
-        /// Log id.
-        id: u16,
+        /// What was cancelled ("the download of log 3").
+        what: String,
     },
 }
