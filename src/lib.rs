@@ -4,7 +4,8 @@
 //! a [`runtime`] backend thread through requests, events and latest-value snapshots.
 //!
 //! - Pure logic, tested without sockets or clocks: [`geo`] (positions, local frames),
-//!   [`protocol`] (MAVLink framing and the mission, command and parameter machines),
+//!   [`protocol`] (MAVLink framing and the mission, command, parameter and onboard-log
+//!   machines),
 //!   [`vehicle`] (the state of every vehicle heard), [`plan`] (mission items), [`formats`]
 //!   (mission files), [`log`] (the tlog codec and summaries), [`sim`] (the simulated vehicle).
 //! - I/O at the edges: [`link`] (UDP, TCP, serial tasks), [`runtime`] (the engine loop and the

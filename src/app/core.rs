@@ -289,6 +289,8 @@ impl AppCore {
                     }
                 }
             }
+            // Onboard-log requests come from the CLI; the app has no onboard-log panel yet.
+            Event::LogsListed { .. } | Event::LogDownloaded { .. } | Event::LogsErased { .. } => {}
             Event::ParamSetDone { id, result } => {
                 let Some((target, name)) = self.param_sets.remove(&id) else {
                     return;

@@ -6,6 +6,7 @@ mod camera;
 mod common;
 mod demo;
 mod geotag;
+mod logs;
 mod mission;
 mod params;
 pub(crate) mod plan;
@@ -72,6 +73,8 @@ pub enum Cmd {
     /// Match a flight's camera triggers to the photo files: OpenDroneMap geo.txt and EXIF GPS
     /// tags in copies of the photos.
     Geotag(geotag::GeotagArgs),
+    /// List, download or erase the autopilot's own logs (DataFlash .bin).
+    Logs(logs::LogsArgs),
 }
 
 /// Entry point of the binary.
@@ -114,6 +117,7 @@ pub fn main() -> ExitCode {
         Some(Cmd::Tlog(a)) => tlog::run(a),
         Some(Cmd::Replay(a)) => replay::run(a),
         Some(Cmd::Geotag(a)) => geotag::run(a),
+        Some(Cmd::Logs(a)) => logs::run(a),
     };
     match result {
         Ok(code) => code,

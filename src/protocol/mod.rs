@@ -1,10 +1,13 @@
-//! Sans-IO MAVLink: framing and the microservices (heartbeat, commands, missions, parameters).
+//! Sans-IO MAVLink: framing and the microservices (heartbeat, commands, missions, parameters,
+//! onboard logs).
 //! Inputs are messages plus the current time; outputs are messages to send and results.
 //! Nothing here touches sockets, threads or clocks.
 
 pub mod actions;
 pub mod command;
 pub mod frame;
+pub mod log_server;
+pub mod logs;
 pub mod lossy;
 pub mod mission;
 pub mod mission_server;

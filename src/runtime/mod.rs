@@ -12,6 +12,7 @@
 //! a GUI sleep until something changed.
 
 mod engine;
+mod log_ops;
 mod ops;
 
 pub use ops::OpError;
@@ -21,6 +22,7 @@ use crate::log::recorder::RecorderStatus;
 use crate::plan::{MissionItem, MissionType};
 use crate::protocol::actions::VehicleAction;
 use crate::protocol::command::Command;
+use crate::protocol::logs::{DownloadStats, LogEntry};
 use crate::protocol::mission::Address;
 use crate::protocol::params::{Param, ParamTable};
 use crate::vehicle::{FleetEvent, VehicleId, VehicleState};
@@ -137,6 +139,40 @@ pub enum Request {
         /// Value.
         value: f64,
     },
+    /// List the vehicle's onboard (DataFlash) logs; answered by [`Event::LogsListed`].
+    LogList {
+        /// Request id.
+        id: RequestId,
+        /// Vehicle.
+        target: VehicleId,
+    },
+    /// Download one onboard log (an entry of the listing) into `path`, with
+    /// [`Event::Progress`] in bytes; answered by [`Event::LogDownloaded`]. The file appears
+    /// only when the whole log arrived and was verified (written to `PATH.part`, then renamed).
+    LogDownload {
+        /// Request id.
+        id: RequestId,
+        /// Vehicle.
+        target: VehicleId,
+        /// The log, as listed (its size bounds the download).
+        entry: LogEntry,
+        /// Where to write it.
+        path: PathBuf,
+    },
+    /// Erase every onboard log (LOG_ERASE, confirmed by listing none); answered by
+    /// [`Event::LogsErased`].
+    LogErase {
+        /// Request id.
+        id: RequestId,
+        /// Vehicle.
+        target: VehicleId,
+    },
+    /// Cancel a log listing, download or erase by its request id (the vehicle is told to stop
+    /// streaming); it ends with a `Cancelled` error.
+    LogCancel {
+        /// The request to cancel.
+        id: RequestId,
+    },
     /// Start recording to a file (closing any current recording).
     StartRecording(PathBuf),
     /// Stop recording.
@@ -163,9 +199,9 @@ pub enum Event {
     Progress {
         /// Request id.
         id: RequestId,
-        /// Items done.
+        /// Items done (bytes for an onboard-log download).
         done: usize,
-        /// Items in total (0 = not known yet).
+        /// Items in total (0 = not known yet; the log's size for a download).
         total: usize,
         /// True while an upload is confirmed by reading it back.
         verifying: bool,
@@ -198,11 +234,47 @@ pub enum Event {
         /// The parameter as read back.
         result: Result<Param, OpError>,
     },
+    /// An onboard-log listing finished: entries sorted by id.
+    LogsListed {
+        /// Request id.
+        id: RequestId,
+        /// The outcome.
+        result: Result<Vec<LogEntry>, OpError>,
+    },
+    /// An onboard-log download finished (the file is complete when `Ok`).
+    LogDownloaded {
+        /// Request id.
+        id: RequestId,
+        /// The outcome.
+        result: Result<LogSaved, OpError>,
+    },
+    /// Erasing the onboard logs finished.
+    LogsErased {
+        /// Request id.
+        id: RequestId,
+        /// The outcome.
+        result: Result<(), OpError>,
+    },
     /// The recorder started, stopped or failed.
     Recorder(RecorderStatus),
     /// Something the operator must know that is not an operation's result (e.g. one system
     /// id heard on two links: two aircraft sharing a SYSID_THISMAV, or one on two radios).
     Warning(String),
+}
+
+/// A downloaded onboard log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogSaved {
+    /// The log's id on the vehicle.
+    pub log_id: u16,
+    /// The file written.
+    pub path: PathBuf,
+    /// Its size.
+    pub size_bytes: u64,
+    /// From the first request to the last byte (µs).
+    pub duration_us: u64,
+    /// Requests, re-requests, timeouts and chunks of the transfer.
+    pub stats: DownloadStats,
 }
 
 /// One link in a snapshot.

@@ -33,6 +33,12 @@ pub enum OpError {
     /// A parameter transfer failed.
     #[error(transparent)]
     Param(#[from] ParamError),
+    /// An onboard-log transfer failed.
+    #[error(transparent)]
+    Log(#[from] crate::protocol::logs::LogError),
+    /// A file could not be written.
+    #[error("{0}")]
+    Io(String),
     /// The backend stopped first.
     #[error("the backend stopped before the operation finished")]
     Stopped,

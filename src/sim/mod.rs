@@ -49,5 +49,6 @@ mod mission_exec_tests;
 pub mod faults;
 pub mod node;
 mod node_commands;
+pub mod onboard_logs;
 pub mod server;
 pub mod telemetry;

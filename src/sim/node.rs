@@ -15,6 +15,8 @@ use crate::geo::LatLon;
 use crate::plan::{MissionItem, MissionType};
 use crate::protocol::dialect::{self as d, MavMessage};
 use crate::protocol::frame::{Frame, Sender, Version};
+use crate::protocol::log_server::{LogServer, ServedLog};
+use crate::protocol::logs::LogMsg;
 use crate::protocol::mission::Address;
 use crate::protocol::mission_server::{MissionServer, MissionServerConfig};
 use crate::protocol::param_server::ParamServer;
@@ -27,6 +29,10 @@ const PLANE_PARAMS: &str = include_str!("../../assets/sim/arduplane.params");
 
 /// Parameters streamed per 20 ms tick (~500/s, like a fast link).
 const PARAM_BURST: usize = 10;
+
+/// LOG_DATA / LOG_ENTRY messages streamed per 20 ms tick (~110 KB/s, like ArduPilot on a
+/// fast link).
+const LOG_BURST: usize = 25;
 
 /// Stream groups of ArduPilot (SRx_ parameters), with their default rates (Hz).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +70,7 @@ pub struct SimNode {
     pub(super) flight: FlightModel,
     pub(super) missions: MissionServer,
     pub(super) params: ParamServer,
+    pub(super) logs: LogServer,
     pub(super) tx: Sender,
     /// Per group: rate (Hz, 0 = off) and next due time (µs, real).
     groups: Vec<(Group, f64, u64)>,
@@ -96,6 +103,7 @@ impl SimNode {
             flight,
             missions,
             params: ParamServer::new(me, params, PARAM_BURST),
+            logs: LogServer::new(super::onboard_logs::vehicle_logs(cfg.sysid), LOG_BURST),
             tx: Sender::new(cfg.sysid, 1),
             groups: GROUPS.iter().map(|&(g, hz)| (g, hz, 0)).collect(),
             next_heartbeat_us: 0,
@@ -125,6 +133,11 @@ impl SimNode {
     pub fn load_mission(&mut self, items: Vec<MissionItem>) {
         self.missions.set_list(MissionType::Mission, items.clone());
         self.flight.set_mission(items);
+    }
+
+    /// The onboard (DataFlash) logs the vehicle serves, ids 1..=n in this order.
+    pub fn onboard_logs(&self) -> &[ServedLog] {
+        self.logs.logs()
     }
 
     /// Changes the mission protocol's failure modes.
@@ -178,6 +191,14 @@ impl SimNode {
             .target_system_id()
             .is_some_and(|t| t != 0 && t != self.me.sysid)
         {
+            return;
+        }
+        if let Some(m) = LogMsg::from_mav(&msg) {
+            if m.target()
+                .is_some_and(|t| t.compid == 0 || t.compid == self.me.compid)
+            {
+                self.logs.handle(from, &m);
+            }
             return;
         }
         // ArduPilot still honours these deprecated messages (MAVProxy and Mission Planner send them).
@@ -306,6 +327,9 @@ impl SimNode {
         }
         for (_, r) in self.params.poll() {
             self.send_wire(&r);
+        }
+        for (_, m) in self.logs.poll() {
+            self.send(&m.to_mav());
         }
         if now_us >= self.next_heartbeat_us {
             self.next_heartbeat_us = now_us + 1_000_000;

@@ -2,6 +2,8 @@
 //! them.
 
 use super::*;
+use crate::protocol::frame::decode_payload;
+use crate::protocol::logs::{self, LogMsg};
 
 impl Engine {
     pub(super) fn on_link_event(&mut self, ev: LinkEvent) {
@@ -68,6 +70,15 @@ impl Engine {
                     p.get(1).copied().unwrap_or(0),
                 ]);
                 self.ops.on_mission_current(from, seq);
+            } else if h.msgid == logs::id::LOG_ENTRY || h.msgid == logs::id::LOG_DATA {
+                let msg = decode_payload(&h, f.payload())
+                    .ok()
+                    .and_then(|m| LogMsg::from_mav(&m));
+                if let Some(m) = msg {
+                    let now = self.mono_us();
+                    let out = self.log_ops.on_msg(from, &m, now);
+                    self.send_logs(out);
+                }
             }
         }
     }

@@ -9,6 +9,7 @@ mod send;
 
 use send::outgoing_target;
 
+use super::log_ops::LogOps;
 use super::ops::{Op, OpError, Ops, for_px4_upload};
 use super::{BackendConfig, Event, LinkStatus, MissionOp, Request, Snapshot};
 use crate::link::{self, Inbound, LinkEvent, LinkHandle, LinkId, LinkSpec, LinkState, LinkStats};
@@ -64,6 +65,7 @@ pub(super) struct Engine {
     streams: BTreeMap<VehicleId, StreamRequester>,
     params: BTreeMap<VehicleId, ParamTable>,
     ops: Ops,
+    log_ops: LogOps,
     recorder: Option<Recorder>,
     recorder_error_reported: bool,
     /// The recorder status last published.
@@ -107,6 +109,7 @@ impl Engine {
             streams: BTreeMap::new(),
             params: BTreeMap::new(),
             ops: Ops::default(),
+            log_ops: LogOps::default(),
             recorder: None,
             recorder_error_reported: false,
             last_recorder: None,
@@ -173,6 +176,9 @@ impl Engine {
                 | Event::MissionDone { .. }
                 | Event::ParamsDone { .. }
                 | Event::ParamSetDone { .. }
+                | Event::LogsListed { .. }
+                | Event::LogDownloaded { .. }
+                | Event::LogsErased { .. }
                 | Event::Recorder(_)
                 | Event::Warning(_)
         );
@@ -204,7 +210,11 @@ impl Engine {
         snap.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut ticks: u32 = 0;
         loop {
-            let wake = match self.ops.next_deadline_us() {
+            let next = match (self.ops.next_deadline_us(), self.log_ops.next_deadline_us()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let wake = match next {
                 Some(d) => self.start + Duration::from_micros(d),
                 None => Instant::now() + Duration::from_secs(3600),
             };
@@ -221,6 +231,8 @@ impl Engine {
                         tracing::debug!(at_ms = now / 1000, "retransmitting {} message(s): {:?}", out.len(), out.first());
                     }
                     self.send_wires(out);
+                    let out = self.log_ops.poll(now);
+                    self.send_logs(out);
                 }
                 _ = tick.tick() => {
                     if self.cfg.heartbeat && ticks.is_multiple_of(HEARTBEAT_EVERY_TICKS) {
@@ -234,6 +246,9 @@ impl Engine {
             for ev in self.ops.take_events() {
                 self.emit(ev);
             }
+            for ev in self.log_ops.take_events() {
+                self.emit(ev);
+            }
             self.flush_held();
         }
         self.shutdown();
@@ -241,6 +256,11 @@ impl Engine {
 
     pub(super) fn shutdown(&mut self) {
         for ev in self.ops.stop_all() {
+            self.emit(ev);
+        }
+        let (events, out) = self.log_ops.stop_all();
+        self.send_logs(out);
+        for ev in events {
             self.emit(ev);
         }
         for (_, l) in std::mem::take(&mut self.links) {

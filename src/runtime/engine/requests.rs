@@ -2,6 +2,7 @@
 //! recording.
 
 use super::*;
+use crate::runtime::log_ops::{LogOp, download_op, erase_op, list_op};
 
 impl Engine {
     pub(super) fn vehicle(&self, id: VehicleId) -> Result<&VehicleState, OpError> {
@@ -154,6 +155,32 @@ impl Engine {
                 }
                 Err(e) => self.fail(id, &e, Kind::ParamSet),
             },
+            Request::LogList { id, target } => {
+                let op = self.vehicle(target).map(|_| list_op(id, addr(target)));
+                self.start_log_op(id, op, LogKind::List);
+            }
+            Request::LogDownload {
+                id,
+                target,
+                entry,
+                path,
+            } => {
+                let op = self
+                    .vehicle(target)
+                    .and_then(|_| download_op(id, addr(target), entry, path));
+                self.start_log_op(id, op, LogKind::Download);
+            }
+            Request::LogErase { id, target } => {
+                let op = self.vehicle(target).map(|_| erase_op(id, addr(target)));
+                self.start_log_op(id, op, LogKind::Erase);
+            }
+            Request::LogCancel { id } => {
+                let out = self.log_ops.cancel(id);
+                self.send_logs(out);
+                for ev in self.log_ops.take_events() {
+                    self.emit(ev);
+                }
+            }
             Request::StartRecording(path) => self.start_recording(&path),
             Request::StopRecording => {
                 if let Some(r) = self.recorder.take() {
@@ -162,6 +189,29 @@ impl Engine {
                 }
             }
             Request::Shutdown => {}
+        }
+    }
+
+    /// Starts a log operation, or reports why it could not start in the result event of
+    /// its kind.
+    fn start_log_op(
+        &mut self,
+        id: crate::runtime::RequestId,
+        op: Result<LogOp, OpError>,
+        kind: LogKind,
+    ) {
+        let now = self.mono_us();
+        match op.map(|op| self.log_ops.start(op, now)) {
+            Ok(Ok(out)) => self.send_logs(out),
+            Ok(Err(ev)) => self.emit(*ev),
+            Err(e) => self.emit(match kind {
+                LogKind::List => Event::LogsListed { id, result: Err(e) },
+                LogKind::Erase => Event::LogsErased { id, result: Err(e) },
+                LogKind::Download => Event::LogDownloaded { id, result: Err(e) },
+            }),
+        }
+        for ev in self.log_ops.take_events() {
+            self.emit(ev);
         }
     }
 
@@ -174,6 +224,14 @@ impl Engine {
             Kind::ParamSet => Event::ParamSetDone { id, result: Err(e) },
         });
     }
+}
+
+/// The three onboard-log requests.
+#[derive(Clone, Copy)]
+enum LogKind {
+    List,
+    Download,
+    Erase,
 }
 
 #[derive(Clone, Copy)]

@@ -11,6 +11,13 @@ impl Engine {
         }
     }
 
+    pub(super) fn send_logs(&mut self, out: Vec<crate::protocol::logs::LogMsg>) {
+        for m in out {
+            let target = m.target().map(|a| a.sysid).filter(|s| *s != 0);
+            self.send(target, &Outgoing::Typed(Box::new(m.to_mav())));
+        }
+    }
+
     /// Encodes and writes a message to the link its target was last heard on (all links for
     /// broadcasts or unknown targets), and records it.
     pub(super) fn send(&mut self, target: Option<u8>, out: &Outgoing) {
