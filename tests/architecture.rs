@@ -27,6 +27,8 @@ fn pure_modules_import_no_gui_or_async_runtime() {
         "log/tlog.rs",
         "log/info.rs",
         "log/info",
+        "log/events.rs",
+        "log/events",
         "sim",
         "alerts.rs",
         "alerts",
