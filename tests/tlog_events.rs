@@ -93,7 +93,7 @@ fn cli_lists_events_and_flights() {
         "mode AUTO (was GUIDED)",
         "photo 180",
         "landing (disarmed)",
-        "1 flights",
+        "1 flight, ",
     ] {
         assert!(text.contains(needle), "{needle:?} missing:\n{text}");
     }

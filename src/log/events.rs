@@ -9,7 +9,8 @@
 //! code that shows the flight live, so arming, mode names (`src/vehicle` mode tables),
 //! reassembled STATUSTEXT, mission progress and photos mean exactly what they meant live. Only
 //! the messages the model needs here are decoded (see [`is_relevant`]); ATTITUDE, parameters
-//! and the rest are skipped, so a 100 MB log takes about a second in release.
+//! and the rest are skipped: `steppe tlog events` on a 106 MB log takes 0.36 s in release, file
+//! read included.
 //!
 //! Rules:
 //! - Times are record times. A record with an implausible time (outside 2000-2099) takes the
@@ -23,9 +24,8 @@
 //! - Link gap: no record from the vehicle for more than [`EventOptions::link_gap_us`]
 //!   (default [`DEFAULT_LINK_GAP_US`]); the event is at the last record before the silence.
 //!   The same measure as the longest gap of `tlog info`, per vehicle.
-//! - Takeoff and landing: see [`tracker`](self) rules below.
 //!
-//! Takeoff and landing detection, per vehicle:
+//! Takeoff and landing, per vehicle:
 //! - When the vehicle reports MAV_LANDED_STATE in EXTENDED_SYS_STATE (any value but
 //!   UNDEFINED): takeoff when it leaves ON_GROUND (IN_AIR, TAKEOFF or LANDING), landing when
 //!   it returns to ON_GROUND. The heuristics below are then off for that vehicle.
@@ -113,7 +113,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    /// Short lowercase name, as used in JSON and the `--kind` style filters.
+    /// Short lowercase name, as used in the JSON and text listings.
     pub fn name(self) -> &'static str {
         match self {
             EventKind::Appeared => "appeared",

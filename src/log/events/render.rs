@@ -77,10 +77,11 @@ pub fn write_flights(
         let t = &v.totals;
         writeln!(
             f,
-            "  {:<9} {} flights, {} in the air, max alt {}, max speed {}, max from home {}, \
+            "  {:<9} {} flight{}, {} in the air, max alt {}, max speed {}, max from home {}, \
              flown {:.2} km, {} photos, battery {}",
             v.vehicle.to_string(),
             t.flights,
+            if t.flights == 1 { "" } else { "s" },
             human_duration(t.flight_time_us),
             opt(t.max_alt_rel_m, "m", 1),
             opt(t.max_ground_speed_mps, "m/s", 1),
