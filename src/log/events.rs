@@ -51,7 +51,9 @@ pub use render::{flight_log_json, flights_json, relative_time, write_flights};
 pub use tracker::{BatteryUse, FlightSegment, FlightTotals, VehicleFlights};
 
 use crate::log::tlog::{TlogReader, TlogRecord};
-use crate::vehicle::{Fleet, FleetEvent, VehicleId, severity_name, system_status_name};
+use crate::vehicle::{
+    CHUNK_TIMEOUT_US, Fleet, FleetEvent, VehicleId, severity_name, system_status_name,
+};
 use std::collections::BTreeMap;
 use tracker::Tracker;
 
@@ -380,6 +382,15 @@ impl FlightScanner {
 
     /// Ends the scan: closes flights still in the air, sorts the events by time.
     pub fn finish(mut self) -> FlightLog {
+        // A chunked STATUSTEXT whose last chunk never came before the end of the log.
+        if let Some(t_us) = self.prev_t_us {
+            for e in self
+                .fleet
+                .check_timeouts(t_us.saturating_add(CHUNK_TIMEOUT_US + 1))
+            {
+                self.fleet_event(e);
+            }
+        }
         self.events.sort_by_key(|e| e.t_us);
         let vehicles = std::mem::take(&mut self.trackers)
             .into_values()

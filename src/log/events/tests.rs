@@ -392,3 +392,22 @@ fn events_are_sorted_and_belong_to_vehicles() {
     let q = sample_log("tlog/arduplane_quadplane_sitl_2018_mav1.tlog");
     assert!(q.vehicles[0].segments[0].in_air_at_start);
 }
+
+#[test]
+fn unfinished_chunked_text_at_the_end_of_the_log_is_kept() {
+    let mut log = Log::new();
+    log.heartbeat(T0, 1, 0, false);
+    // Exactly 50 bytes with a chunk id: more chunks were due, the log ended first.
+    let text = [b'x'; 50];
+    let msg = MavMessage::STATUSTEXT(STATUSTEXT_DATA {
+        severity: crate::protocol::dialect::MavSeverity::MAV_SEVERITY_ERROR,
+        text: text.into(),
+        id: 7,
+        chunk_seq: 0,
+    });
+    log.add(T0 + 1000, 1, &msg);
+    let events = log.events().events;
+    let last = events.last().expect("events");
+    assert_eq!(last.kind, EventKind::Error);
+    assert_eq!(last.text, format!("ERROR: {}…", "x".repeat(50)));
+}
