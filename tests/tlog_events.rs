@@ -148,3 +148,15 @@ print(t['flights'], t['photos'], round(t['max_alt_rel_m']), t['max_home_distance
     );
     assert!(text.contains("#1 "), "{text}");
 }
+
+#[test]
+fn cli_link_gap_threshold() {
+    let path = sample("tlog/px4/px4_1.11.3_real_2022_qgc_mav2_hexa_3flights_baddata.tlog");
+    let p = path.to_str().expect("utf8 path");
+    // QGroundControl recorded nothing from the hexacopter for 6 min 33 s early in the log.
+    let text = steppe(&["tlog", "events", p]);
+    assert!(text.contains("no telemetry for 6 min 33.3 s"), "{text}");
+    assert!(text.contains("3 flights"), "{text}");
+    let text = steppe(&["tlog", "events", "--gap", "600", p]);
+    assert!(!text.contains("link_gap"), "{text}");
+}

@@ -32,6 +32,9 @@ enum TlogCmd {
         /// Only this vehicle (system id).
         #[arg(long)]
         sysid: Option<u8>,
+        /// Report a link gap after this many seconds without a record from a vehicle.
+        #[arg(long, value_name = "S", default_value = "5", value_parser = super::common::seconds)]
+        gap: f64,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -132,13 +135,18 @@ pub fn run(a: TlogArgs) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        TlogCmd::Events { file, sysid, json } => {
+        TlogCmd::Events {
+            file,
+            sysid,
+            gap,
+            json,
+        } => {
             use crate::log::events::{EventOptions, flight_log, flight_log_json};
             let data =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let opts = EventOptions {
                 sysid,
-                ..EventOptions::default()
+                link_gap_us: (gap * 1e6) as u64,
             };
             let log = flight_log(&data, &opts);
             if json {

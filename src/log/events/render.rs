@@ -5,7 +5,7 @@ use super::{BatteryUse, FlightLog, FlightSegment, VehicleFlights};
 use crate::log::info::{human_duration, iso8601, jnum, js};
 use std::fmt::{self, Display, Write as _};
 
-/// Time since the start of the log: `12.3 s`... as `m:ss.s` (`3:07.2`) or `h:mm:ss.s`.
+/// Time since the start of the log as `m:ss.s` (`3:07.2`) or `h:mm:ss.s` (`1:02:03.0`).
 pub fn relative_time(t_us: u64, first_t_us: u64) -> String {
     let us = t_us.saturating_sub(first_t_us);
     let tenths = us / 100_000;
