@@ -40,6 +40,8 @@ fn pure_modules_import_no_gui_or_async_runtime() {
         "log/exif_write.rs",
         "log/geotag.rs",
         "log/planned.rs",
+        "log/events.rs",
+        "log/events",
         "sim",
         "alerts.rs",
         "alerts",

@@ -1,4 +1,5 @@
-//! `steppe tlog info FILE`: what is in a telemetry log, and how damaged it is.
+//! `steppe tlog info FILE`: what is in a telemetry log, and how damaged it is; `steppe tlog
+//! events FILE`: what happened in it.
 
 use crate::log::info::summarize;
 use anyhow::{Context, Result};
@@ -19,6 +20,21 @@ enum TlogCmd {
     Info {
         /// The .tlog file.
         file: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Flight events in time order (arming, takeoff/landing, modes, mission items, failsafes,
+    /// errors, photos, link gaps) and the flights, with times from the start of the log.
+    Events {
+        /// The .tlog file.
+        file: PathBuf,
+        /// Only this vehicle (system id).
+        #[arg(long)]
+        sysid: Option<u8>,
+        /// Report a link gap after this many seconds without a record from a vehicle.
+        #[arg(long, value_name = "S", default_value = "5", value_parser = super::common::seconds)]
+        gap: f64,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -150,6 +166,28 @@ pub fn run(a: TlogArgs) -> Result<ExitCode> {
             } else {
                 println!("{}", file.display());
                 print!("{info}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        TlogCmd::Events {
+            file,
+            sysid,
+            gap,
+            json,
+        } => {
+            use crate::log::events::{EventOptions, flight_log, flight_log_json};
+            let data =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let opts = EventOptions {
+                sysid,
+                link_gap_us: (gap * 1e6) as u64,
+            };
+            let log = flight_log(&data, &opts);
+            if json {
+                println!("{}", flight_log_json(&log));
+            } else {
+                println!("{}", file.display());
+                print!("{log}");
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -29,11 +29,13 @@
 //!   them with the vehicle mode tables; JSON keeps the numbers).
 
 mod render;
-pub use render::{human_duration, iso8601};
+pub use render::{autopilot_name, human_duration, iso8601, mav_type_name};
+pub(crate) use render::{jnum, js};
 #[cfg(test)]
 mod tests;
 
 use crate::geo::LatLon;
+use crate::log::events::{EventOptions, FlightScanner, VehicleFlights};
 use crate::log::tlog::{TlogReader, TlogRecord, TlogStats};
 use crate::protocol::frame::message_name;
 use std::collections::{BTreeMap, HashMap};
@@ -49,7 +51,7 @@ const MSG_HEARTBEAT: u32 = 0;
 const MSG_GLOBAL_POSITION_INT: u32 = 33;
 const MSG_VFR_HUD: u32 = 74;
 const MAV_TYPE_GCS: u8 = 6;
-const MAV_AUTOPILOT_INVALID: u8 = 8;
+pub(crate) const MAV_AUTOPILOT_INVALID: u8 = 8;
 const MAV_MODE_FLAG_SAFETY_ARMED: u8 = 0x80;
 
 /// Summary of a tlog. Lists are sorted: components by (sysid, compid), messages by count
@@ -76,6 +78,8 @@ pub struct TlogInfo {
     pub other_components: Vec<ComponentInfo>,
     /// Frames per message type.
     pub message_counts: Vec<MessageCount>,
+    /// Flights (takeoff to landing) and totals per vehicle (see [`crate::log::events`]).
+    pub flights: Vec<VehicleFlights>,
 }
 
 impl TlogInfo {
@@ -143,83 +147,18 @@ pub struct MessageCount {
     pub count: u64,
 }
 
-/// Human name of a `MAV_TYPE`.
-pub fn mav_type_name(t: u8) -> String {
-    const NAMES: [&str; 50] = [
-        "generic",
-        "fixed wing",
-        "quadrotor",
-        "coaxial",
-        "helicopter",
-        "antenna tracker",
-        "GCS",
-        "airship",
-        "free balloon",
-        "rocket",
-        "ground rover",
-        "surface boat",
-        "submarine",
-        "hexarotor",
-        "octorotor",
-        "tricopter",
-        "flapping wing",
-        "kite",
-        "onboard controller",
-        "VTOL tailsitter duorotor",
-        "VTOL tailsitter quadrotor",
-        "VTOL tiltrotor",
-        "VTOL fixed rotor",
-        "VTOL tailsitter",
-        "VTOL tiltwing",
-        "VTOL reserved 5",
-        "gimbal",
-        "ADS-B",
-        "parafoil",
-        "dodecarotor",
-        "camera",
-        "charging station",
-        "FLARM",
-        "servo",
-        "Open Drone ID",
-        "decarotor",
-        "battery",
-        "parachute",
-        "log",
-        "OSD",
-        "IMU",
-        "GPS",
-        "winch",
-        "generic multirotor",
-        "illuminator",
-        "spacecraft orbiter",
-        "ground quadruped",
-        "VTOL gyrodyne",
-        "gripper",
-        "radio",
-    ];
-    NAMES
-        .get(usize::from(t))
-        .map_or_else(|| format!("type {t}"), |s| (*s).to_owned())
-}
-
-/// Human name of a `MAV_AUTOPILOT`.
-pub fn autopilot_name(a: u8) -> String {
-    match a {
-        3 => "ArduPilot".to_owned(),
-        12 => "PX4".to_owned(),
-        MAV_AUTOPILOT_INVALID => "none".to_owned(),
-        other => format!("autopilot {other}"),
-    }
-}
-
 /// Summarizes a whole tlog held in memory. Never fails.
 pub fn summarize(data: &[u8]) -> TlogInfo {
     let mut acc = Accumulator::new();
+    let mut flights = FlightScanner::new(EventOptions::default());
     let mut reader = TlogReader::new(data);
     for rec in reader.by_ref() {
         acc.record(&rec);
+        flights.record(&rec);
     }
-    acc.finish(data.len() as u64, *reader.stats())
+    let mut info = acc.finish(data.len() as u64, *reader.stats());
+    info.flights = flights.finish().vehicles;
+    info
 }
 
 /// Frames and times per sender, indexed by `sysid << 8 | compid`.

@@ -12,6 +12,9 @@ use std::io::{self, Write};
 /// Length of the timestamp that precedes each frame.
 pub const TIMESTAMP_LEN: usize = 8;
 
+/// How many unknown-id records in a row may vouch for each other (see `record_follows`).
+const UNKNOWN_CHAIN: u8 = 8;
+
 /// Timestamps between 2000-01-01 and 2100-01-01 count as plausible.
 const PLAUSIBLE_US: std::ops::Range<u64> = 946_684_800_000_000..4_102_444_800_000_000;
 
@@ -79,6 +82,7 @@ pub struct TlogReader<'a> {
     data: &'a [u8],
     pos: usize,
     stats: TlogStats,
+    last_t_us: Option<u64>,
 }
 
 impl<'a> TlogReader<'a> {
@@ -93,6 +97,7 @@ impl<'a> TlogReader<'a> {
             data,
             pos: offset.min(data.len()),
             stats: TlogStats::default(),
+            last_t_us: None,
         }
     }
 
@@ -110,15 +115,25 @@ impl<'a> TlogReader<'a> {
         let mut b = [0u8; 8];
         b.copy_from_slice(&self.data[at..at + TIMESTAMP_LEN]);
         let be = u64::from_be_bytes(b);
-        if PLAUSIBLE_US.contains(&be) {
-            return be;
-        }
         let le = u64::from_le_bytes(b);
-        if PLAUSIBLE_US.contains(&le) {
+        let (be_ok, le_ok) = (PLAUSIBLE_US.contains(&be), PLAUSIBLE_US.contains(&le));
+        // Both orders can be plausible (a time whose low byte is 0 and next byte 3..14 reads as
+        // a year 2030-2100 big-endian): the one nearer the previous record wins.
+        let prefer_le = match (be_ok, le_ok, self.last_t_us) {
+            (true, true, Some(prev)) => le.abs_diff(prev) < be.abs_diff(prev),
+            (false, true, _) => true,
+            _ => false,
+        };
+        if prefer_le {
             self.stats.little_endian_timestamps += 1;
+            self.last_t_us = Some(le);
             return le;
         }
-        self.stats.implausible_timestamps += 1;
+        if be_ok {
+            self.last_t_us = Some(be);
+        } else {
+            self.stats.implausible_timestamps += 1;
+        }
         be
     }
 
@@ -129,17 +144,10 @@ impl<'a> TlogReader<'a> {
         };
         match check_frame(frame_bytes) {
             Check::Valid { header, len, known } => {
-                if !known {
-                    // An unknown id cannot be checksummed: trust it only if the next record
-                    // starts right after it, or the file ends there.
-                    let next = at + TIMESTAMP_LEN + len;
-                    let follows = match self.data.get(next + TIMESTAMP_LEN) {
-                        Some(&b) => b == MAGIC_V1 || b == MAGIC_V2,
-                        None => next == self.data.len(),
-                    };
-                    if !follows {
-                        return Candidate::No;
-                    }
+                // An unknown id cannot be checksummed: trust it only if a valid record
+                // follows right after it, or the file ends there.
+                if !known && !self.record_follows(at + TIMESTAMP_LEN + len, UNKNOWN_CHAIN) {
+                    return Candidate::No;
                 }
                 Candidate::Yes { header, len, known }
             }
@@ -237,6 +245,24 @@ impl<'a> Iterator for TlogReader<'a> {
 }
 
 impl TlogReader<'_> {
+    /// True when the data at `next` is a record whose frame checks (a known id with a good
+    /// checksum, or up to `depth` more unknown ids each followed by one), a truncated last
+    /// record, or the end of the file. Garbage that merely contains a magic byte at the right
+    /// place does not count: an unknown id (3 random bytes in MAVLink 2) followed by it would
+    /// otherwise become an invented record.
+    fn record_follows(&self, next: usize, depth: u8) -> bool {
+        let Some(rest) = self.data.get(next + TIMESTAMP_LEN..) else {
+            return next == self.data.len();
+        };
+        match check_frame(rest) {
+            Check::Valid { known: true, .. } | Check::Incomplete { .. } => true,
+            Check::Valid {
+                known: false, len, ..
+            } => depth > 0 && self.record_follows(next + TIMESTAMP_LEN + len, depth - 1),
+            Check::Invalid(_) => false,
+        }
+    }
+
     /// Next record start after `pos` whose byte 8 is a magic byte.
     fn resync_target(&self) -> Option<usize> {
         let from = self.pos + TIMESTAMP_LEN + 1;
@@ -315,6 +341,51 @@ mod tests {
         let mut r = TlogReader::new(&data);
         assert_eq!(r.next().map(|x| x.t_us), Some(T0 + 5));
         assert_eq!(r.stats().little_endian_timestamps, 1);
+    }
+
+    /// A MAVLink 2 frame with id 0xF60024 (outside any dialect) and a made-up checksum.
+    fn unknown_frame() -> Vec<u8> {
+        let mut f = vec![MAGIC_V2, 12, 0, 0, 7, 1, 1, 0x24, 0x00, 0xF6];
+        f.extend([0x5A; 12]);
+        f.extend([0x12, 0x34]);
+        f
+    }
+
+    #[test]
+    fn unknown_ids_need_a_valid_record_after_them() {
+        // Between two real records: the unknown frame, then garbage holding a magic byte.
+        let mut data = Vec::new();
+        write_record(&mut data, T0, &frame(0, Version::V2)).expect("vec write");
+        write_record(&mut data, T0 + 1, &unknown_frame()).expect("vec write");
+        data.extend([9, 9, 9, 9, 9, 9, 9, 9, MAGIC_V2, 3, 3]);
+        write_record(&mut data, T0 + 2, &frame(1, Version::V2)).expect("vec write");
+        let mut r = TlogReader::new(&data);
+        assert_eq!(r.by_ref().count(), 2);
+        assert_eq!(r.stats().unknown_frames, 0);
+        // Followed by a real record (or a chain of unknown ones, or the end): kept.
+        let mut data = Vec::new();
+        for i in 0..3 {
+            write_record(&mut data, T0 + i, &unknown_frame()).expect("vec write");
+        }
+        write_record(&mut data, T0 + 3, &frame(1, Version::V2)).expect("vec write");
+        write_record(&mut data, T0 + 4, &unknown_frame()).expect("vec write");
+        let mut r = TlogReader::new(&data);
+        assert_eq!(r.by_ref().count(), 5);
+        assert_eq!(r.stats().unknown_frames, 4);
+    }
+
+    #[test]
+    fn ambiguous_timestamp_takes_the_order_nearer_the_previous_record() {
+        // 2021-12-02: low byte 0, next byte 0x0C, so the little-endian bytes also read as a
+        // plausible big-endian time (in 2080).
+        let t: u64 = 1_638_462_404_496_384;
+        assert!(PLAUSIBLE_US.contains(&u64::from_be_bytes(t.to_le_bytes())));
+        let mut data = Vec::new();
+        write_record(&mut data, t - 1000, &frame(0, Version::V2)).expect("vec write");
+        data.extend_from_slice(&t.to_le_bytes());
+        data.extend(frame(1, Version::V2));
+        let times: Vec<u64> = TlogReader::new(&data).map(|r| r.t_us).collect();
+        assert_eq!(times, [t - 1000, t]);
     }
 
     proptest! {

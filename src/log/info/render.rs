@@ -1,8 +1,77 @@
 //! Text and JSON renderings of a [`TlogInfo`]: aligned text for an operator's terminal, JSON
 //! (hand-written, no serde) for scripts.
 
-use super::{ComponentInfo, TlogInfo, VehicleInfo, autopilot_name, mav_type_name};
+use super::{ComponentInfo, MAV_AUTOPILOT_INVALID, TlogInfo, VehicleInfo};
 use std::fmt::{self, Display, Write as _};
+
+/// Human name of a `MAV_TYPE`.
+pub fn mav_type_name(t: u8) -> String {
+    const NAMES: [&str; 50] = [
+        "generic",
+        "fixed wing",
+        "quadrotor",
+        "coaxial",
+        "helicopter",
+        "antenna tracker",
+        "GCS",
+        "airship",
+        "free balloon",
+        "rocket",
+        "ground rover",
+        "surface boat",
+        "submarine",
+        "hexarotor",
+        "octorotor",
+        "tricopter",
+        "flapping wing",
+        "kite",
+        "onboard controller",
+        "VTOL tailsitter duorotor",
+        "VTOL tailsitter quadrotor",
+        "VTOL tiltrotor",
+        "VTOL fixed rotor",
+        "VTOL tailsitter",
+        "VTOL tiltwing",
+        "VTOL reserved 5",
+        "gimbal",
+        "ADS-B",
+        "parafoil",
+        "dodecarotor",
+        "camera",
+        "charging station",
+        "FLARM",
+        "servo",
+        "Open Drone ID",
+        "decarotor",
+        "battery",
+        "parachute",
+        "log",
+        "OSD",
+        "IMU",
+        "GPS",
+        "winch",
+        "generic multirotor",
+        "illuminator",
+        "spacecraft orbiter",
+        "ground quadruped",
+        "VTOL gyrodyne",
+        "gripper",
+        "radio",
+    ];
+    NAMES
+        .get(usize::from(t))
+        .map_or_else(|| format!("type {t}"), |s| (*s).to_owned())
+}
+
+/// Human name of a `MAV_AUTOPILOT`.
+pub fn autopilot_name(a: u8) -> String {
+    match a {
+        3 => "ArduPilot".to_owned(),
+        12 => "PX4".to_owned(),
+        MAV_AUTOPILOT_INVALID => "none".to_owned(),
+        other => format!("autopilot {other}"),
+    }
+}
 
 /// ISO 8601 UTC with milliseconds, e.g. `2026-11-26T15:43:29.166Z`.
 pub fn iso8601(t_us: u64) -> String {
@@ -157,6 +226,10 @@ impl Display for TlogInfo {
                 write_vehicle(f, v)?;
             }
         }
+        if !self.flights.is_empty() {
+            writeln!(f, "\nFlights (times from the start of the log)")?;
+            crate::log::events::write_flights(f, &self.flights, self.first_t_us.unwrap_or(0))?;
+        }
         write_components(f, "Ground stations", &self.ground_stations)?;
         write_components(f, "Other components", &self.other_components)?;
         writeln!(f, "\nMessages ({} types)", self.message_counts.len())?;
@@ -172,7 +245,7 @@ impl Display for TlogInfo {
 }
 
 /// A JSON string literal.
-fn js(s: &str) -> String {
+pub(crate) fn js(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for ch in s.chars() {
@@ -190,7 +263,7 @@ fn js(s: &str) -> String {
 }
 
 /// A JSON number, `null` when absent or not finite.
-fn jnum(v: Option<f64>) -> String {
+pub(crate) fn jnum(v: Option<f64>) -> String {
     match v {
         Some(x) if x.is_finite() => format!("{x}"),
         _ => "null".to_owned(),
@@ -263,8 +336,8 @@ impl TlogInfo {
              \"reader\":{{\"bad_bytes\":{},\"crc_errors\":{},\"unknown_frames\":{},\
              \"v1_frames\":{},\"signed_frames\":{},\"little_endian_timestamps\":{},\
              \"implausible_timestamps\":{},\"truncated_tail_bytes\":{}}},\
-             \"vehicles\":{vehicles},\"ground_stations\":{},\"other_components\":{},\
-             \"messages\":{messages}}}",
+             \"vehicles\":{vehicles},\"flights\":{},\"ground_stations\":{},\
+             \"other_components\":{},\"messages\":{messages}}}",
             self.file_bytes,
             s.records,
             jtime(self.first_t_us),
@@ -279,6 +352,7 @@ impl TlogInfo {
             s.little_endian_timestamps,
             s.implausible_timestamps,
             s.truncated_tail_bytes,
+            crate::log::events::flights_json(&self.flights, self.first_t_us.unwrap_or(0)),
             jlist(&self.ground_stations, comp),
             jlist(&self.other_components, comp),
         )
