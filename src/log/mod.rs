@@ -1,7 +1,7 @@
 //! Telemetry logs: the tlog codec, the recorder and log summaries.
 
-pub mod exif;
 pub mod events;
+pub mod exif;
 pub mod export;
 pub mod export_triggers;
 pub mod footprint;

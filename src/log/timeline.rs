@@ -1,15 +1,12 @@
-//! What a replay timeline shows: the events of a log (arming, modes, mission progress,
-//! warnings and failsafes, photos, link gaps) and, from the same single pass, the plot series
-//! and the replay keyframes — so opening a log costs one background pass.
+//! What a replay timeline shows: the events of a log (arming, takeoff and landing, modes,
+//! mission progress, warnings and failsafes, photos, link gaps — the events `steppe tlog
+//! events` lists) and, from the same single pass, the replay keyframes; plus the standard plot
+//! series — so opening a log costs one background pass.
 
-use super::index::monotonic_us;
 use super::replay::Replay;
 use super::series::{Series, extract, standard_fields};
 use crate::vehicle::FleetEvent;
 use std::sync::Arc;
-
-/// A silence of the whole log longer than this is a link gap on the timeline, microseconds.
-pub const LOG_GAP_US: u64 = 5_000_000;
 
 /// Kinds of timeline events, each drawn in its own colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -18,6 +15,10 @@ pub enum EventKind {
     Armed,
     /// Disarmed.
     Disarmed,
+    /// Took off.
+    Takeoff,
+    /// Landed.
+    Landing,
     /// Flight mode changed.
     Mode,
     /// Mission item reached or current item changed.
@@ -45,50 +46,28 @@ pub struct TimelineEvent {
     pub text: String,
 }
 
-/// The timeline event for a vehicle-model event, if it is one the timeline shows.
-pub fn from_fleet_event(e: &FleetEvent) -> Option<TimelineEvent> {
-    let sysid = e.id().sysid;
-    let (t_us, kind, text) = match e {
-        FleetEvent::Armed { t_us, .. } => (*t_us, EventKind::Armed, "Armed".to_owned()),
-        FleetEvent::Disarmed { t_us, .. } => (*t_us, EventKind::Disarmed, "Disarmed".to_owned()),
-        FleetEvent::ModeChanged { t_us, to, .. } => (*t_us, EventKind::Mode, to.clone()),
-        FleetEvent::MissionItemReached { t_us, seq, .. } => {
-            (*t_us, EventKind::Mission, format!("Reached item {seq}"))
-        }
-        FleetEvent::StatusText {
-            t_us,
-            severity,
-            text,
-            ..
-        } if *severity <= 4 => {
-            let kind = if *severity <= 3 || text.to_ascii_lowercase().contains("failsafe") {
-                EventKind::Error
-            } else {
-                EventKind::Warning
-            };
-            (*t_us, kind, text.clone())
-        }
-        FleetEvent::CameraTrigger { event, .. } => (
-            event.t_us,
-            EventKind::Photo,
-            match event.image_index {
-                Some(i) => format!("Photo {i}"),
-                None => "Photo".to_owned(),
-            },
-        ),
-        FleetEvent::VehicleLost { t_us, .. } => {
-            (*t_us, EventKind::Gap, "Vehicle silent".to_owned())
-        }
-        FleetEvent::VehicleRegained { t_us, .. } => {
-            (*t_us, EventKind::Gap, "Vehicle heard again".to_owned())
-        }
-        _ => return None,
+/// The timeline event for a flight event of [`super::events`] (the same events `steppe tlog
+/// events` lists), if it is one the timeline shows.
+pub fn from_flight_event(e: &super::events::FlightEvent) -> Option<TimelineEvent> {
+    use super::events::EventKind as F;
+    let kind = match e.kind {
+        F::Armed => EventKind::Armed,
+        F::Disarmed => EventKind::Disarmed,
+        F::Takeoff => EventKind::Takeoff,
+        F::Landing => EventKind::Landing,
+        F::ModeChange => EventKind::Mode,
+        F::MissionItemReached => EventKind::Mission,
+        F::Failsafe | F::Error => EventKind::Error,
+        F::Warning => EventKind::Warning,
+        F::CameraTrigger => EventKind::Photo,
+        F::LinkGap => EventKind::Gap,
+        F::Appeared | F::MissionCurrent => return None,
     };
     Some(TimelineEvent {
-        t_us,
-        sysid,
+        t_us: e.t_us,
+        sysid: e.vehicle.sysid,
         kind,
-        text,
+        text: e.text.clone(),
     })
 }
 
@@ -115,23 +94,14 @@ pub fn scan_observing(
     observe: &mut dyn FnMut(&crate::vehicle::Fleet, &super::tlog::TlogRecord<'_>, &[FleetEvent]),
 ) -> Scan {
     let mut replay = Replay::new(Arc::clone(&data));
-    let mut events = Vec::new();
-    let mut prev_us = 0u64;
+    let mut flights = super::events::FlightScanner::new(super::events::EventOptions::default());
     let end = replay.index().end_us;
     replay.seek(end, &mut |fleet, rec, fleet_events| {
-        let t_us = monotonic_us(prev_us, rec.t_us);
-        if prev_us != 0 && t_us > prev_us + LOG_GAP_US {
-            events.push(TimelineEvent {
-                t_us: prev_us,
-                sysid: 0,
-                kind: EventKind::Gap,
-                text: format!("No data for {:.0} s", (t_us - prev_us) as f64 / 1e6),
-            });
-        }
-        prev_us = t_us;
-        events.extend(fleet_events.iter().filter_map(from_fleet_event));
+        flights.record(rec);
         observe(fleet, rec, fleet_events);
     });
+    let log = flights.finish();
+    let mut events: Vec<TimelineEvent> = log.events.iter().filter_map(from_flight_event).collect();
     events.sort_by_key(|e| e.t_us);
     let series = extract(&data, &standard_fields());
     Scan {
@@ -162,8 +132,11 @@ mod tests {
         assert!(
             s.events
                 .iter()
-                .any(|e| e.kind == EventKind::Mode && e.text == "AUTO")
+                .any(|e| e.kind == EventKind::Mode && e.text.contains("AUTO"))
         );
+        let takeoff = first(EventKind::Takeoff).expect("takeoff");
+        let landing = first(EventKind::Landing).expect("landing");
+        assert!(armed < takeoff && takeoff < photo && photo < landing);
         assert!(s.events.iter().any(|e| e.kind == EventKind::Mission));
         assert!(s.events.windows(2).all(|w| w[0].t_us <= w[1].t_us));
         assert!(s.replay.keyframes() > 3);

@@ -73,6 +73,8 @@ pub fn kind_colour(k: EventKind) -> Color32 {
     match k {
         EventKind::Armed => Color32::from_rgb(200, 30, 30),
         EventKind::Disarmed => Color32::from_rgb(40, 140, 40),
+        EventKind::Takeoff => Color32::from_rgb(230, 100, 0),
+        EventKind::Landing => Color32::from_rgb(0, 110, 60),
         EventKind::Mode => Color32::from_rgb(40, 90, 200),
         EventKind::Mission => Color32::from_rgb(120, 60, 170),
         EventKind::Warning => Color32::from_rgb(220, 150, 0),
@@ -227,12 +229,16 @@ fn timeline_ui(ui: &mut Ui, m: &mut UiModel, r: &ReplayView, now: u64) {
     );
     let row_h = rect.height() / 4.0;
     let row = |k: EventKind| match k {
-        EventKind::Armed | EventKind::Disarmed | EventKind::Mode => 0.0,
+        EventKind::Armed
+        | EventKind::Disarmed
+        | EventKind::Takeoff
+        | EventKind::Landing
+        | EventKind::Mode => 0.0,
         EventKind::Mission | EventKind::Photo => 1.0,
         EventKind::Warning | EventKind::Error => 2.0,
         EventKind::Gap => 3.0,
     };
-    let mut last_x = [f32::MIN; 8];
+    let mut last_x = [f32::MIN; 10];
     for e in &r.events {
         let x = x_of(e.t_us);
         let slot = e.kind as usize;
