@@ -1,11 +1,14 @@
 //! Telemetry logs: the tlog codec, the recorder and log summaries.
 
+pub mod coverage;
+mod coverage_gaps;
+pub mod coverage_refly;
 pub mod exif;
 pub mod export;
-pub mod index;
 pub mod export_triggers;
 pub mod footprint;
 pub mod geotag;
+pub mod index;
 pub mod info;
 pub mod planned;
 pub mod recorder;
