@@ -14,6 +14,8 @@ mod record;
 mod replay;
 mod sim;
 mod tlog;
+mod tlog_coverage;
+mod tlog_coverage_input;
 mod tlog_photos;
 mod vehicle_cmd;
 mod watch;

@@ -26,6 +26,8 @@ enum TlogCmd {
     /// Mapping layers: flight tracks (one point per GLOBAL_POSITION_INT of each vehicle),
     /// photo positions, OpenDroneMap geotags or photo footprints.
     Export(ExportArgs),
+    /// Do the photos cover the planned area? Percent covered, gap polygons, a re-fly mission.
+    Coverage(super::tlog_coverage::CoverageArgs),
 }
 
 /// Arguments of `steppe tlog export`.
@@ -151,5 +153,6 @@ pub fn run(a: TlogArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         TlogCmd::Export(e) => export(&e),
+        TlogCmd::Coverage(c) => super::tlog_coverage::run(&c),
     }
 }
