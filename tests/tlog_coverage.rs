@@ -66,6 +66,15 @@ fn plan(dir: &Path) -> (PathBuf, Area) {
 /// Flies the plan at `path` in the simulator (losing photos over [`DROP`] when asked) and
 /// returns the recorded tlog.
 fn fly(dir: &Path, plan: &Path, drop: bool) -> PathBuf {
+    fly_to(
+        dir,
+        plan,
+        drop,
+        if drop { "dropped.tlog" } else { "clean.tlog" },
+    )
+}
+
+fn fly_to(dir: &Path, plan: &Path, drop: bool, name: &str) -> PathBuf {
     let speedup = 40.0;
     let s = sim(SimArgs {
         speedup,
@@ -76,7 +85,7 @@ fn fly(dir: &Path, plan: &Path, drop: bool) -> PathBuf {
         }),
         ..SimArgs::default()
     });
-    let tlog = dir.join(if drop { "dropped.tlog" } else { "clean.tlog" });
+    let tlog = dir.join(name);
     let mut h = engine(&s, Some(tlog.clone()));
     let id = vehicles(&mut h, 1)[0];
     let doc = steppe::formats::document::read_document(&std::fs::read(plan).expect("plan"))
@@ -129,9 +138,13 @@ fn fly(dir: &Path, plan: &Path, drop: bool) -> PathBuf {
 }
 
 fn coverage(tlog: &Path, plan: &Path, extra: &[&str]) -> serde_json::Value {
+    coverage_of(&[tlog], plan, extra)
+}
+
+fn coverage_of(tlogs: &[&Path], plan: &Path, extra: &[&str]) -> serde_json::Value {
     let out = Command::new(env!("CARGO_BIN_EXE_steppe"))
         .args(["tlog", "coverage"])
-        .arg(tlog)
+        .args(tlogs)
         .arg("--plan")
         .arg(plan)
         .args(extra)
@@ -324,6 +337,15 @@ fn photos_lost_over_part_of_the_field_make_a_gap_there_and_the_refly_covers_it()
     // The re-fly stays over the gaps (plus the buffer), not over the whole field again.
     let refly_json = &r["refly"];
     assert_eq!(refly_json["written"], true, "{r}");
+    let field_photos = r["photos"].as_f64().expect("photos");
+    assert!(num(refly_json, "photos") < field_photos, "{r}");
+    // Flown (with a working camera), the re-fly completes the map: both logs together cover
+    // the field with no gap.
+    let second = fly_to(&dir, &refly, false, "refly.tlog");
+    let both = coverage_of(&[&tlog, &second], &plan, &[]);
+    eprintln!("dropped + re-fly: {both}");
+    assert!(num(&both, "required_pct") >= 99.0, "{both}");
+    assert_eq!(both["gaps"].as_array().map(Vec::len), Some(0), "{both}");
     let _ = area;
 }
 

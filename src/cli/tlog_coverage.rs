@@ -24,8 +24,9 @@ fn pct(s: &str) -> Result<f64, String> {
 /// Arguments of `steppe tlog coverage`.
 #[derive(Debug, Args)]
 pub struct CoverageArgs {
-    /// The .tlog file.
-    pub(super) file: PathBuf,
+    /// The .tlog file(s): the photos of every file count (a flight and its re-fly).
+    #[arg(required = true, num_args = 1..)]
+    pub(super) files: Vec<PathBuf>,
     /// The planned area: a .plan with a Survey item (its polygon, camera, overlaps, heading
     /// and altitude; the fence's exclusion polygons as holes) or a boundary file (KML, KMZ,
     /// GeoJSON, a .plan fence).
@@ -94,52 +95,59 @@ pub fn run(a: &CoverageArgs) -> Result<ExitCode> {
         );
     }
     let p = planned(a)?;
-    let data =
-        std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
-    let log = photos(
-        &data,
-        &TriggerFilter {
-            sysid: a.sysid,
-            ..TriggerFilter::default()
-        },
-    );
-    if log.is_empty() {
-        bail!(
-            "{}: no photo{} (no CAMERA_FEEDBACK, CAMERA_TRIGGER or CAMERA_IMAGE_CAPTURED)",
-            a.file.display(),
-            a.sysid
-                .map_or(String::new(), |s| format!(" of vehicle {s}"))
-        );
-    }
     let mut footprints = Vec::new();
     let mut skipped = Vec::new();
     let (mut heights, mut yaws) = (Vec::new(), Vec::new());
-    for ph in log.photos() {
-        let (Some(ll), Some(h), Some([roll, pitch, yaw])) =
-            (ph.lat_lon, ph.alt_rel_m, ph.attitude_deg)
-        else {
-            skipped.push(format!("{}: no position, height or attitude", ph.name));
-            continue;
-        };
-        let att = if a.gimbal {
-            [0.0, 0.0, yaw]
-        } else {
-            [roll, pitch, yaw]
-        };
-        match footprint(&p.camera, p.orientation, ll, h, att) {
-            Ok(f) => {
-                footprints.push(f.corners.to_vec());
-                heights.push(h);
-                yaws.push(yaw);
+    let mut counts = Vec::new();
+    for file in &a.files {
+        let data =
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let log = photos(
+            &data,
+            &TriggerFilter {
+                sysid: a.sysid,
+                ..TriggerFilter::default()
+            },
+        );
+        if log.is_empty() {
+            bail!(
+                "{}: no photo{} (no CAMERA_FEEDBACK, CAMERA_TRIGGER or CAMERA_IMAGE_CAPTURED)",
+                file.display(),
+                a.sysid
+                    .map_or(String::new(), |s| format!(" of vehicle {s}"))
+            );
+        }
+        counts.push((file.display().to_string(), log.len()));
+        for ph in log.photos() {
+            let (Some(ll), Some(h), Some([roll, pitch, yaw])) =
+                (ph.lat_lon, ph.alt_rel_m, ph.attitude_deg)
+            else {
+                skipped.push(format!(
+                    "{} {}: no position, height or attitude",
+                    file.display(),
+                    ph.name
+                ));
+                continue;
+            };
+            let att = if a.gimbal {
+                [0.0, 0.0, yaw]
+            } else {
+                [roll, pitch, yaw]
+            };
+            match footprint(&p.camera, p.orientation, ll, h, att) {
+                Ok(f) => {
+                    footprints.push(f.corners.to_vec());
+                    heights.push(h);
+                    yaws.push(yaw);
+                }
+                Err(e) => skipped.push(format!("{} {}: {e}", file.display(), ph.name)),
             }
-            Err(e) => skipped.push(format!("{}: {e}", ph.name)),
         }
     }
+    let total_photos: usize = counts.iter().map(|c| c.1).sum();
     if footprints.is_empty() {
         bail!(
-            "{}: none of the {} photos has a footprint; the first: {}",
-            a.file.display(),
-            log.len(),
+            "none of the {total_photos} photos has a footprint; the first: {}",
             skipped.first().cloned().unwrap_or_default()
         );
     }
@@ -168,11 +176,12 @@ pub fn run(a: &CoverageArgs) -> Result<ExitCode> {
         measure(&p.area, &footprints, &params).with_context(|| a.plan.display().to_string())?;
     let alt_m = p.alt_m.or_else(|| median(heights)).unwrap_or(0.0);
     let mut out = String::new();
+    for (name, n) in &counts {
+        let _ = writeln!(out, "{name}: {n} photos");
+    }
     let _ = writeln!(
         out,
-        "{}: {} photos ({} with a footprint, {} left out)",
-        a.file.display(),
-        log.len(),
+        "{} footprints ({} photos left out)",
         footprints.len(),
         skipped.len()
     );
@@ -303,7 +312,11 @@ fn write_refly(
         let _ = writeln!(out, "nothing to re-fly: {} not written", path.display());
         return Ok(serde_json::json!({"written": false}));
     }
-    let (front, side) = p.overlaps_pct.unwrap_or((70.0, 70.0));
+    let Some((front, side)) = p.overlaps_pct else {
+        bail!(
+            "--refly needs the planned overlaps to space the new transects: give --overlap-front PCT --overlap-side PCT"
+        );
+    };
     let capture = Capture::Camera {
         camera: p.camera.clone(),
         orientation: p.orientation,

@@ -105,6 +105,19 @@ pub(super) fn planned(a: &CoverageArgs) -> Result<Planned> {
             side_overlap_pct,
             ..
         }) => Some((*front_overlap_pct, *side_overlap_pct)),
+        // A manual survey's spacing and trigger distance imply the overlaps of the camera given.
+        Some(Capture::Manual {
+            alt_m,
+            line_spacing_m,
+            trigger_distance_m,
+        }) if *alt_m > 0.0 => {
+            let g = camera.ground(*alt_m, orientation);
+            let pct = |d: f64, size: f64| (100.0 * (1.0 - d / size)).clamp(0.0, 99.0);
+            Some((
+                pct(*trigger_distance_m, g.footprint_along_m),
+                pct(*line_spacing_m, g.footprint_across_m),
+            ))
+        }
         _ => None,
     };
     let overlaps_pct = match (a.overlap_front, a.overlap_side, plan_overlaps) {
