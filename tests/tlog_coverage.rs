@@ -431,3 +431,54 @@ fn the_sitl_survey_samples_cover_their_boundaries() {
         assert!(e.contains("no photo"), "{e}");
     }
 }
+
+/// A .plan whose survey has a manual camera (spacing and trigger distance only): the camera
+/// named on the command line turns them into overlaps.
+#[test]
+fn a_manual_survey_plan_takes_its_overlaps_from_spacing_and_the_camera() {
+    let dir = temp_dir("coverage-manual");
+    let name = "arducopter_sitl_survey_talas_camera";
+    let kml = std::fs::read(sample(&format!("sitl/{name}_boundary.kml"))).expect("kml");
+    let area =
+        steppe::formats::boundary::read_boundary(&kml, "b.kml").expect("boundary")[0].clone();
+    let capture = Capture::Manual {
+        alt_m: 70.0,
+        line_spacing_m: 34.8,
+        trigger_distance_m: 20.0,
+    };
+    let g = capture.resolve(10.0).expect("capture");
+    let params = SurveyParams {
+        alt_m: 70.0,
+        line_spacing_m: 34.8,
+        trigger_distance_m: 20.0,
+        angle: Angle::Deg(110.0),
+        ..SurveyParams::default()
+    };
+    let survey = generate(&area, &params).expect("survey");
+    let doc = survey_document(&area, &survey, &capture, &g, DocOptions::default());
+    let plan = dir.join("manual.plan");
+    std::fs::write(&plan, steppe::formats::plan::write_plan(&doc)).expect("write");
+    let tlog = sample(&format!("sitl/{name}.tlog"));
+    let e = steppe_err(&[
+        "tlog",
+        "coverage",
+        tlog.to_str().expect("utf-8"),
+        "--plan",
+        plan.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        e.contains("manual camera") && e.contains("--camera NAME"),
+        "{e}"
+    );
+    let r = coverage(&tlog, &plan, &["--camera", "Sony A6000 16mm", "--gimbal"]);
+    // Footprint 102.8 × 68.2 m at 70 m: 1 − 20/68.2 = 70.7 %, 1 − 34.8/102.8 = 66.1 %.
+    let o = r["overlaps_pct"].as_array().expect("overlaps");
+    let (front, side) = (o[0].as_f64().expect("f"), o[1].as_f64().expect("s"));
+    assert!(
+        (front - 70.7).abs() < 0.3 && (side - 66.1).abs() < 0.3,
+        "{r}"
+    );
+    assert_eq!(r["planned_views"], 6);
+    assert_eq!(r["grid_angle_deg"], 110.0);
+    assert!(num(&r, "covered_pct") >= 99.0, "{r}");
+}

@@ -95,6 +95,11 @@ pub fn run(a: &CoverageArgs) -> Result<ExitCode> {
         );
     }
     let p = planned(a)?;
+    if a.refly.is_some() && p.overlaps_pct.is_none() {
+        bail!(
+            "--refly needs the planned overlaps to space the new transects: give --overlap-front PCT --overlap-side PCT"
+        );
+    }
     let mut footprints = Vec::new();
     let mut skipped = Vec::new();
     let (mut heights, mut yaws) = (Vec::new(), Vec::new());
@@ -219,6 +224,12 @@ fn print_report(out: &mut String, cov: &Coverage, p: &Planned, angle_deg: f64) {
         cov.grid.cell_m()
     );
     let _ = writeln!(out, "covered (1+ views): {:.2} %", cov.covered_pct);
+    if cov.covered_pct == 0.0 {
+        let _ = writeln!(
+            out,
+            "warning: no photo lies over the planned area: is it the plan of this flight?"
+        );
+    }
     let _ = writeln!(
         out,
         "at the required {} views: {:.2} %",
