@@ -255,3 +255,38 @@ pub fn run(a: SimArgs) -> Result<ExitCode> {
     h.stop();
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn photo_drop_flags_reach_every_vehicle_and_bad_values_are_named() {
+        let a = SimArgs {
+            vehicles: 2,
+            drop_photos_within: Some("-35.36,149.16,40".into()),
+            drop_photos_between: Some("100,160.5".into()),
+            ..SimArgs::default()
+        };
+        let cfg = server_config(&a).expect("config");
+        for v in &cfg.vehicles {
+            let d = v.flight.photo_drop;
+            assert_eq!(d.within, Some((LatLon::new(-35.36, 149.16), 40.0)));
+            assert_eq!(d.between_s, Some((100.0, 160.5)));
+        }
+        for (within, between, want) in [
+            (Some("1,2"), None, "--drop-photos-within '1,2'"),
+            (Some("95,2,10"), None, "valid position"),
+            (Some("1,2,-5"), None, "positive radius"),
+            (None, Some("50,10"), "FROM <= TO"),
+        ] {
+            let a = SimArgs {
+                drop_photos_within: within.map(str::to_owned),
+                drop_photos_between: between.map(str::to_owned),
+                ..SimArgs::default()
+            };
+            let e = server_config(&a).expect_err("bad value").to_string();
+            assert!(e.contains(want), "{e}");
+        }
+    }
+}
