@@ -222,3 +222,71 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_refly_survey_covers_a_gap_around_a_zone_without_entering_it() {
+    use crate::log::coverage_refly::refly_survey;
+    use crate::plan::geometry::segment_hits_ring;
+    use crate::plan::survey::SurveyParams;
+    let zone = ring(&[(150.0, 95.0), (170.0, 95.0), (170.0, 115.0), (150.0, 115.0)]);
+    let field = rect(300.0, 200.0).with_hole(zone.clone());
+    let mut skip = Vec::new();
+    for i in 12..=16 {
+        for j in 14..=20 {
+            skip.push((i, j));
+        }
+    }
+    let fps = tiles(300.0, 200.0, 20.0, 12.0, 10.0, 6.0, &skip);
+    let p = CoverageParams {
+        min_gap_m2: Some(10.0),
+        ..params(2)
+    };
+    let cov = measure(&field, &fps, &p).expect("measure");
+    assert!(!cov.gaps.is_empty());
+    let areas = refly_areas(&cov, &field.holes, 10.0, 6.0).expect("areas");
+    let sp = SurveyParams {
+        alt_m: 50.0,
+        line_spacing_m: 6.0,
+        trigger_distance_m: 10.0,
+        ..SurveyParams::default()
+    };
+    let home = crate::plan::test_fields::O;
+    let s = refly_survey(&field, &areas, &sp, 90.0, home)
+        .expect("survey")
+        .expect("something to fly");
+    assert!(!s.transects.is_empty());
+    let f = LocalFrame::new(crate::plan::test_fields::O);
+    let to_p2 = |l: LatLon| {
+        let e = f.to_enu(l);
+        P2::new(e.east_m, e.north_m)
+    };
+    let zone_p2: Vec<P2> = zone.iter().map(|l| to_p2(*l)).collect();
+    let legs: Vec<(P2, P2)> = s
+        .transects
+        .iter()
+        .map(|t| (to_p2(t.start), to_p2(t.end)))
+        .collect();
+    // Transects shrunk by a centimetre: they may end on the zone's edge, never cross it.
+    for (a, b) in &legs {
+        let (a2, b2) = (a.lerp(*b, 1e-4), b.lerp(*a, 1e-4));
+        assert!(
+            !segment_hits_ring(a2, b2, &zone_p2),
+            "{a:?} → {b:?} enters the zone"
+        );
+    }
+    // Every gap cell centre lies in a transect's swath: 6 m across, 10 m beyond the ends.
+    let (nx, _) = cov.grid.dims();
+    let mut n = 0;
+    for g in &cov.gaps {
+        for &i in &g.cells {
+            let c = to_p2(cov.grid.to_latlon(cov.grid.center(i % nx, i / nx)));
+            let seen = legs.iter().any(|(a, b)| {
+                let (lo, hi) = (a.x.min(b.x), a.x.max(b.x));
+                (c.y - a.y).abs() <= 6.0 + 1e-6 && c.x >= lo - 10.0 && c.x <= hi + 10.0
+            });
+            assert!(seen, "gap cell at {c:?} not re-flown");
+            n += 1;
+        }
+    }
+    assert!(n > 100, "{n}");
+}
