@@ -16,6 +16,8 @@ mod replay;
 mod sim;
 mod tlog;
 mod tlog_compare;
+mod tlog_coverage;
+mod tlog_coverage_input;
 mod tlog_photos;
 mod vehicle_cmd;
 mod watch;

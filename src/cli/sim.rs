@@ -73,6 +73,13 @@ pub struct SimArgs {
     /// Stop after this many seconds (default: until Ctrl-C).
     #[arg(long, value_name = "S", value_parser = super::common::seconds)]
     pub duration: Option<f64>,
+    /// The camera loses every photo taken within R metres of LAT,LON (no image, no
+    /// CAMERA_FEEDBACK), as a full card or a loose cable would.
+    #[arg(long, value_name = "LAT,LON,R")]
+    pub drop_photos_within: Option<String>,
+    /// The camera loses every photo taken between FROM and TO seconds after the start.
+    #[arg(long, value_name = "FROM,TO")]
+    pub drop_photos_between: Option<String>,
 }
 
 impl Default for SimArgs {
@@ -96,6 +103,8 @@ impl Default for SimArgs {
             wind: None,
             seed: 1,
             duration: None,
+            drop_photos_within: None,
+            drop_photos_between: None,
         }
     }
 }
@@ -142,6 +151,23 @@ pub fn server_config(a: &SimArgs) -> Result<SimServerConfig> {
     }
     if a.slow_fix {
         base.gps_fix_delay_s = 60.0;
+    }
+    if let Some(d) = &a.drop_photos_within {
+        let v = numbers(d, 3, "--drop-photos-within")?;
+        let centre = LatLon::new(v[0], v[1]);
+        if !centre.is_valid() || v[2] <= 0.0 {
+            bail!(
+                "--drop-photos-within '{d}': expected LAT,LON,R with a valid position and a positive radius in metres"
+            );
+        }
+        base.photo_drop.within = Some((centre, v[2]));
+    }
+    if let Some(d) = &a.drop_photos_between {
+        let v = numbers(d, 2, "--drop-photos-between")?;
+        if v[0] < 0.0 || v[1] < v[0] {
+            bail!("--drop-photos-between '{d}': expected FROM,TO seconds with 0 <= FROM <= TO");
+        }
+        base.photo_drop.between_s = Some((v[0], v[1]));
     }
     let mission = MissionServerConfig {
         capacity: a.item_limit,
@@ -228,4 +254,39 @@ pub fn run(a: SimArgs) -> Result<ExitCode> {
     }
     h.stop();
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn photo_drop_flags_reach_every_vehicle_and_bad_values_are_named() {
+        let a = SimArgs {
+            vehicles: 2,
+            drop_photos_within: Some("-35.36,149.16,40".into()),
+            drop_photos_between: Some("100,160.5".into()),
+            ..SimArgs::default()
+        };
+        let cfg = server_config(&a).expect("config");
+        for v in &cfg.vehicles {
+            let d = v.flight.photo_drop;
+            assert_eq!(d.within, Some((LatLon::new(-35.36, 149.16), 40.0)));
+            assert_eq!(d.between_s, Some((100.0, 160.5)));
+        }
+        for (within, between, want) in [
+            (Some("1,2"), None, "--drop-photos-within '1,2'"),
+            (Some("95,2,10"), None, "valid position"),
+            (Some("1,2,-5"), None, "positive radius"),
+            (None, Some("50,10"), "FROM <= TO"),
+        ] {
+            let a = SimArgs {
+                drop_photos_within: within.map(str::to_owned),
+                drop_photos_between: between.map(str::to_owned),
+                ..SimArgs::default()
+            };
+            let e = server_config(&a).expect_err("bad value").to_string();
+            assert!(e.contains(want), "{e}");
+        }
+    }
 }

@@ -45,6 +45,8 @@ enum TlogCmd {
     /// Planned against flown: cross-track error of each vehicle against the mission found in
     /// the log or a plan file.
     Compare(super::tlog_compare::CompareArgs),
+    /// Do the photos cover the planned area? Percent covered, gap polygons, a re-fly mission.
+    Coverage(super::tlog_coverage::CoverageArgs),
 }
 
 /// Arguments of `steppe tlog export`.
@@ -193,5 +195,6 @@ pub fn run(a: TlogArgs) -> Result<ExitCode> {
         }
         TlogCmd::Export(e) => export(&e),
         TlogCmd::Compare(c) => super::tlog_compare::run(&c),
+        TlogCmd::Coverage(c) => super::tlog_coverage::run(&c),
     }
 }

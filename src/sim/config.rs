@@ -154,6 +154,26 @@ impl Default for PlaneParams {
     }
 }
 
+/// Photos the camera fails to record (a full card, a loose cable): the trigger fires but no
+/// image is stored and no CAMERA_FEEDBACK is sent. Deterministic: by place or by time.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PhotoDrop {
+    /// Photos taken inside this circle (centre, radius in metres) are lost.
+    pub within: Option<(LatLon, f64)>,
+    /// Photos taken between these simulation times (seconds since start) are lost.
+    pub between_s: Option<(f64, f64)>,
+}
+
+impl PhotoDrop {
+    /// True when a photo taken at `at` at simulation time `time_s` is lost.
+    pub fn drops(&self, at: LatLon, time_s: f64) -> bool {
+        self.within.is_some_and(|(c, r_m)| c.distance_m(at) <= r_m)
+            || self
+                .between_s
+                .is_some_and(|(a, b)| time_s >= a && time_s <= b)
+    }
+}
+
 /// Everything needed to build a [`crate::sim::FlightModel`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimConfig {
@@ -191,6 +211,8 @@ pub struct SimConfig {
     pub copter: CopterParams,
     /// Plane parameters (used when `airframe` is `Plane`).
     pub plane: PlaneParams,
+    /// Photos lost by the camera (none by default).
+    pub photo_drop: PhotoDrop,
 }
 
 /// ArduPilot SITL's default location (CMAC, Canberra), metres AMSL 584.
@@ -215,6 +237,7 @@ impl Default for SimConfig {
             seed: 1,
             copter: CopterParams::default(),
             plane: PlaneParams::default(),
+            photo_drop: PhotoDrop::default(),
         }
     }
 }
@@ -295,6 +318,7 @@ impl SimConfig {
             ),
             battery_failsafe: self.battery_failsafe,
             seed: self.seed,
+            photo_drop: self.photo_drop,
             copter: CopterParams {
                 wp_speed_mps: pick(c.wp_speed_mps, 0.2, 20.0, dc.wp_speed_mps),
                 climb_mps: pick(c.climb_mps, 0.1, 10.0, dc.climb_mps),

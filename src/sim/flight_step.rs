@@ -124,15 +124,20 @@ impl FlightModel {
             let up = prev.up_m + (k.up_m - prev.up_m) * s;
             let heading = prev.heading_deg + wrap_180(k.heading_deg - prev.heading_deg) * s;
             let alt_amsl_m = self.origin_alt_amsl_m + up;
+            let position = self.frame.to_latlon(pos.into());
+            let time_s = self.time_s - h * (1.0 - s);
+            if self.cfg.photo_drop.drops(position, time_s) {
+                continue;
+            }
             self.events.push(SimEvent::CameraTrigger {
                 image_index,
-                position: self.frame.to_latlon(pos.into()),
+                position,
                 alt_amsl_m,
                 alt_rel_m: alt_amsl_m - self.home_alt_amsl_m,
                 roll_rad: prev.roll_rad + (k.roll_rad - prev.roll_rad) * s,
                 pitch_rad: prev.pitch_rad + (k.pitch_rad - prev.pitch_rad) * s,
                 yaw_rad: wrap_180(heading).to_radians(),
-                time_s: self.time_s - h * (1.0 - s),
+                time_s,
             });
         }
     }
@@ -142,9 +147,13 @@ impl FlightModel {
         let k = self.kin;
         let image_index = self.camera.take(k.pos);
         let alt_amsl_m = self.origin_alt_amsl_m + k.up_m;
+        let position = self.frame.to_latlon(k.pos.into());
+        if self.cfg.photo_drop.drops(position, self.time_s) {
+            return;
+        }
         self.events.push(SimEvent::CameraTrigger {
             image_index,
-            position: self.frame.to_latlon(k.pos.into()),
+            position,
             alt_amsl_m,
             alt_rel_m: alt_amsl_m - self.home_alt_amsl_m,
             roll_rad: k.roll_rad,

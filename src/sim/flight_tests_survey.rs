@@ -165,3 +165,46 @@ fn copter_flies_a_lawnmower_survey_with_exact_photo_spacing() {
         s.battery_voltage_v
     );
 }
+
+#[test]
+fn a_photo_drop_zone_loses_exactly_the_photos_inside_it() {
+    let fly = |drop: PhotoDrop| -> Vec<crate::geo::Enu> {
+        let mut m = FlightModel::new(SimConfig {
+            photo_drop: drop,
+            ..SimConfig::copter()
+        });
+        let home = m.state().home;
+        let rtl = MissionItem::action(cmd::NAV_RETURN_TO_LAUNCH, [0.0; 4]);
+        m.set_mission(lawnmower(home, 3, 200.0, 30.0, 30.0, rtl));
+        m.step(2.0);
+        m.set_mode(copter_mode::GUIDED).unwrap();
+        m.arm().unwrap();
+        m.start_mission().unwrap();
+        let (ev, _) = run_until(&mut m, 0.5, 1500.0, |s| !s.armed);
+        let f = LocalFrame::new(home);
+        ev.iter()
+            .filter_map(|e| match e {
+                SimEvent::CameraTrigger { position, .. } => Some(f.to_enu(*position)),
+                _ => None,
+            })
+            .collect()
+    };
+    let all = fly(PhotoDrop::default());
+    let home = SimConfig::copter().home;
+    let centre = LocalFrame::new(home).to_latlon(crate::geo::Enu::new(70.0, 120.0));
+    let kept = fly(PhotoDrop {
+        within: Some((centre, 45.0)),
+        between_s: None,
+    });
+    let c = crate::geo::Enu::new(70.0, 120.0);
+    let outside: Vec<_> = all.iter().filter(|p| p.distance_m(c) > 45.5).collect();
+    assert!(all.len() - outside.len() >= 10, "the zone holds photos");
+    assert_eq!(kept.len(), outside.len());
+    assert!(kept.iter().all(|p| p.distance_m(c) > 44.5));
+    // By time: nothing between 0 and 10000 s.
+    let none = fly(PhotoDrop {
+        within: None,
+        between_s: Some((0.0, 10_000.0)),
+    });
+    assert!(none.is_empty());
+}

@@ -28,7 +28,7 @@ mod task;
 mod task_run;
 mod wind;
 
-pub use config::{Airframe, CopterParams, PlaneParams, SimConfig};
+pub use config::{Airframe, CopterParams, PhotoDrop, PlaneParams, SimConfig};
 pub use events::{Refusal, SimEvent, SimRefusal, severity};
 pub use flight::FlightModel;
 pub use modes::{ModeInfo, copter_mode, mode_info, mode_name, plane_mode};
