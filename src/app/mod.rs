@@ -6,6 +6,7 @@
 
 pub mod core;
 pub mod demo;
+mod logs;
 pub mod replay;
 
 pub use self::core::AppCore;
