@@ -213,6 +213,51 @@ fn without_an_engine_the_request_fails_in_words() {
     assert!(matches!(&logs.note, Some(Err(e)) if e.contains("not sent")));
 }
 
+#[test]
+fn a_replay_refuses_log_requests_and_a_bad_folder_is_said_in_words() {
+    let mut core = AppCore::new(None, model(&[V1]));
+    core.dispatch(UiCommand::LogDownload {
+        target: V1,
+        entries: entries(),
+        folder: PathBuf::from("/dev/null/logs"),
+    });
+    let note = core.model.status_note.clone().unwrap_or_default();
+    assert!(
+        note.contains("Cannot create the folder /dev/null/logs"),
+        "{note}"
+    );
+    assert!(!core.model.logs.vehicle(V1).is_some_and(|l| l.busy()));
+    let path = common::sample("sitl/arducopter_sitl_survey_talas_camera.tlog");
+    core.open_replay(&path).expect("opens");
+    core.dispatch(UiCommand::LogList { target: V1 });
+    assert!(core.model.logs.vehicle(V1).is_some_and(|l| l.job.is_none()));
+    let last = core
+        .model
+        .log
+        .back()
+        .map(|l| l.text.clone())
+        .unwrap_or_default();
+    assert!(last.starts_with("Replay: commands are not sent"), "{last}");
+}
+
+#[test]
+fn the_view_speaks_russian() {
+    use steppe::ui::i18n::Language;
+    let mut m = model(&[V1]);
+    m.settings.language = Language::Russian;
+    let mut h = harness(m);
+    h.run();
+    for text in [
+        "Бортовые журналы",
+        "Журнал 2",
+        "Скачать выбранные (0)",
+        "Обновить",
+    ] {
+        assert!(h.query_all_by_label(text).next().is_some(), "{text} shown");
+    }
+    set_language(Language::English);
+}
+
 fn pump_until(
     core: &mut AppCore,
     timeout: Duration,

@@ -245,7 +245,10 @@ fn table(ui: &mut Ui, m: &mut UiModel, v: VehicleId, vl: &VehicleLogs) {
                     ui.label(RichText::new(tr("Log")).strong());
                     ui.label(RichText::new(tr("Date (UTC)")).strong());
                     ui.label(RichText::new(tr("Size")).strong());
-                    ui.label(RichText::new(tr("Status")).strong());
+                    ui.scope(|ui| {
+                        ui.set_min_width(BAR_W);
+                        ui.label(RichText::new(tr("Status")).strong());
+                    });
                     ui.end_row();
                     for e in entries {
                         let mut ticked = vl.selected.contains(&e.id);
