@@ -53,7 +53,7 @@ pub fn logs_ui(ui: &mut Ui, m: &mut UiModel, dialog: &mut Option<Pending>) {
         let p = palette(m.settings.theme);
         ui.label(
             RichText::new(trf(
-                "Vehicle {id} is armed: autopilots usually do not send logs in flight, and the log being written cannot be copied consistently.",
+                "Vehicle {id} is armed: ArduPilot answers log requests only when disarmed, and the log being written cannot be copied consistently.",
                 &[("id", vehicle_label(v))],
             ))
             .color(p.warn),
