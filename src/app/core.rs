@@ -79,7 +79,7 @@ impl AppCore {
         changed
     }
 
-    fn send(&mut self, r: Request) -> bool {
+    pub(super) fn send(&mut self, r: Request) -> bool {
         let Some(b) = &self.backend else {
             self.model.status_note = Some(tr("Not connected to the engine").to_owned());
             return false;
@@ -99,7 +99,7 @@ impl AppCore {
         }
     }
 
-    fn next_id(&self) -> u64 {
+    pub(super) fn next_id(&self) -> u64 {
         self.backend.as_ref().map_or(0, BackendHandle::next_id)
     }
 
@@ -123,7 +123,12 @@ impl AppCore {
         let id = self.next_id();
         let to_vehicle = matches!(
             cmd,
-            UiCommand::Action { .. } | UiCommand::Transfer { .. } | UiCommand::ParamSet { .. }
+            UiCommand::Action { .. }
+                | UiCommand::Transfer { .. }
+                | UiCommand::ParamSet { .. }
+                | UiCommand::LogList { .. }
+                | UiCommand::LogDownload { .. }
+                | UiCommand::LogErase { .. }
         );
         if to_vehicle && self.replay.is_some() {
             let t = tr("Replay: commands are not sent to vehicles. Close the replay to fly.");
@@ -131,6 +136,10 @@ impl AppCore {
             return;
         }
         match cmd {
+            UiCommand::LogList { .. }
+            | UiCommand::LogDownload { .. }
+            | UiCommand::LogErase { .. }
+            | UiCommand::LogCancel { .. } => self.dispatch_log(cmd),
             UiCommand::Replay(c) => self.replay_command(c),
             UiCommand::OpenReplay(path) => {
                 if let Err(e) = self.open_replay(&path) {
@@ -226,6 +235,9 @@ impl AppCore {
 
     /// Applies one engine event to the model.
     pub fn on_event(&mut self, e: Event) {
+        let Some(e) = self.on_log_event(e) else {
+            return;
+        };
         let m = &mut self.model;
         match e {
             Event::Fleet(f) => self.on_fleet(f),
@@ -289,7 +301,7 @@ impl AppCore {
                     }
                 }
             }
-            // Onboard-log requests come from the CLI; the app has no onboard-log panel yet.
+            // Handled by `on_log_event`, or for a request the app did not make.
             Event::LogsListed { .. } | Event::LogDownloaded { .. } | Event::LogsErased { .. } => {}
             Event::ParamSetDone { id, result } => {
                 let Some((target, name)) = self.param_sets.remove(&id) else {

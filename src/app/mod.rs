@@ -1,11 +1,13 @@
-//! The desktop app (eframe): one window with the Fly, Plan, Links and Settings views over
-//! the engine. [`AppCore`] does the work without a window; [`SteppeApp`] adds the frame
-//! loop, the map's tile layers, the theme and language, and saving settings on exit.
+//! The desktop app (eframe): one window with the Fly, Plan, Links, Parameters, Onboard logs
+//! and Settings views over the engine. [`AppCore`] does the work without a window;
+//! [`SteppeApp`] adds the frame loop, the map's tile layers, the theme and language, and
+//! saving settings on exit.
 //! The engine asks for a repaint when a snapshot or event arrives, so an idle app draws no
 //! frames.
 
 pub mod core;
 pub mod demo;
+mod logs;
 pub mod replay;
 
 pub use self::core::AppCore;

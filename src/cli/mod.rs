@@ -6,7 +6,7 @@ mod camera;
 mod common;
 mod demo;
 mod geotag;
-mod logs;
+pub(crate) mod logs;
 mod mission;
 mod params;
 pub(crate) mod plan;

@@ -22,6 +22,8 @@ pub enum Purpose {
     SaveParams,
     /// A telemetry log to replay.
     OpenLog,
+    /// The folder onboard logs are downloaded to.
+    LogFolder,
 }
 
 /// A dialog in progress.
@@ -46,7 +48,10 @@ impl Pending {
             .name("steppe-dialog".into())
             .spawn(move || {
                 let mut d = rfd::FileDialog::new();
-                if let Some(dir) = start.parent().filter(|p| p.is_dir()) {
+                let folder = purpose == Purpose::LogFolder && start.is_dir();
+                if folder {
+                    d = d.set_directory(&start);
+                } else if let Some(dir) = start.parent().filter(|p| p.is_dir()) {
                     d = d.set_directory(dir);
                 }
                 let answer = match purpose {
@@ -54,6 +59,7 @@ impl Pending {
                     Purpose::OpenMission => d.add_filter("Mission", MISSION_EXT).pick_file(),
                     Purpose::OpenParams => d.add_filter("Parameters", PARAM_EXT).pick_file(),
                     Purpose::OpenLog => d.add_filter("Telemetry log", &["tlog"]).pick_file(),
+                    Purpose::LogFolder => d.pick_folder(),
                     Purpose::SaveParams => d.add_filter("Parameters", PARAM_EXT).save_file(),
                     Purpose::SavePart(_) | Purpose::SaveMission => d
                         .add_filter("QGroundControl plan", &["plan"])

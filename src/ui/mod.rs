@@ -6,6 +6,8 @@ pub mod fly;
 pub mod format;
 pub mod i18n;
 pub mod links;
+pub mod logs;
+pub mod logs_ui;
 pub mod map;
 pub mod model;
 pub mod params;
@@ -51,6 +53,7 @@ fn top_bar(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
             (View::Plan, tr("Plan")),
             (View::Links, tr("Links")),
             (View::Params, tr("Parameters")),
+            (View::Logs, tr("Onboard logs")),
             (View::Settings, tr("Settings")),
         ] {
             ui.selectable_value(&mut m.view, v, RichText::new(name).size(16.0));
@@ -234,6 +237,9 @@ pub fn root_ui(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
             egui::CentralPanel::default().show(ui, |ui| {
                 params_ui::params_ui(ui, m, &mut g.param_file, &mut g.dialog)
             });
+        }
+        View::Logs => {
+            egui::CentralPanel::default().show(ui, |ui| logs_ui::logs_ui(ui, m, &mut g.dialog));
         }
         View::Settings => {
             egui::CentralPanel::default()

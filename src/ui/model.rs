@@ -32,6 +32,8 @@ pub enum View {
     Links,
     /// Parameter editor.
     Params,
+    /// The autopilot's onboard logs: list, download, erase.
+    Logs,
     /// Settings.
     Settings,
 }
@@ -74,6 +76,30 @@ pub enum UiCommand {
         name: String,
         /// Value.
         value: f64,
+    },
+    /// List the vehicle's onboard logs.
+    LogList {
+        /// Vehicle.
+        target: VehicleId,
+    },
+    /// Download onboard logs (one after another) into a folder.
+    LogDownload {
+        /// Vehicle.
+        target: VehicleId,
+        /// The logs, as listed.
+        entries: Vec<crate::protocol::logs::LogEntry>,
+        /// The folder (created if missing).
+        folder: std::path::PathBuf,
+    },
+    /// Erase every onboard log (already confirmed).
+    LogErase {
+        /// Vehicle.
+        target: VehicleId,
+    },
+    /// Cancel the vehicle's log operation and the downloads waiting.
+    LogCancel {
+        /// Vehicle.
+        target: VehicleId,
     },
 }
 
@@ -222,6 +248,8 @@ pub struct UiModel {
     pub params: crate::ui::params::ParamEditor,
     /// A log being replayed (the vehicles shown are the log's, not the links').
     pub replay: Option<crate::ui::replay::ReplayView>,
+    /// The autopilots' onboard logs.
+    pub logs: crate::ui::logs::LogsModel,
 }
 
 /// [`MissionType`] as a map key.

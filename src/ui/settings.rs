@@ -95,6 +95,8 @@ pub struct Settings {
     pub sound: bool,
     /// The team's pre-flight checklist.
     pub checklist: Vec<ChecklistItem>,
+    /// Where onboard logs are downloaded to.
+    pub log_folder: String,
 }
 
 impl Default for Settings {
@@ -110,6 +112,7 @@ impl Default for Settings {
             battery_critical_pct: 15.0,
             sound: true,
             checklist: default_checklist(),
+            log_folder: super::logs::default_folder(),
         }
     }
 }
