@@ -1,9 +1,9 @@
 //! Telemetry logs: the tlog codec, the recorder and log summaries.
 
-pub mod events;
 pub mod coverage;
 mod coverage_gaps;
 pub mod coverage_refly;
+pub mod events;
 pub mod exif;
 pub mod export;
 pub mod export_triggers;
