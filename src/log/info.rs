@@ -151,15 +151,16 @@ pub struct MessageCount {
 pub fn summarize(data: &[u8]) -> TlogInfo {
     let mut acc = Accumulator::new();
     let mut flights = FlightScanner::new(EventOptions::default());
-    // Two stages on two cores: one thread finds and checksums the records, this one sums
-    // them up; batches keep the hand-over cheap.
+    // Two stages on two cores: one thread finds and checksums the records and sums up the
+    // summary, this one follows the flights; batches keep the hand-over cheap.
     const BATCH: usize = 4096;
-    let stats = std::thread::scope(|s| {
+    let (acc, stats) = std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<super::tlog::TlogRecord<'_>>>(8);
         let reading = s.spawn(move || {
             let mut reader = TlogReader::new(data);
             let mut batch = Vec::with_capacity(BATCH);
             for rec in reader.by_ref() {
+                acc.record(&rec);
                 batch.push(rec);
                 if batch.len() == BATCH {
                     let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
@@ -169,16 +170,15 @@ pub fn summarize(data: &[u8]) -> TlogInfo {
                 }
             }
             let _ = tx.send(batch);
-            *reader.stats()
+            (acc, *reader.stats())
         });
         for batch in rx {
             for rec in &batch {
-                acc.record(rec);
                 flights.record(rec);
             }
         }
         match reading.join() {
-            Ok(stats) => stats,
+            Ok(done) => done,
             Err(panic) => std::panic::resume_unwind(panic),
         }
     });
