@@ -272,3 +272,99 @@ fn clicking_the_timeline_seeks_by_time_and_keys_control_playback() {
         ]
     );
 }
+
+#[test]
+fn the_replayed_log_exports_mapping_layers() {
+    use steppe::ui::replay_export::{ExportFormat, ExportLayer};
+    let dir = common::temp_dir("ui_replay_export");
+    let mut core = AppCore::new(None, UiModel::default());
+    core.open_replay(&common::sample(LOG)).expect("opens");
+    // A camera for the footprints, as chosen in the Plan view.
+    core.model.plan.settings.camera = "Sony A6000 16mm".into();
+    let cases = [
+        (ExportLayer::Track, ExportFormat::Gpx, "track.gpx"),
+        (ExportLayer::Photos, ExportFormat::Csv, "photos.csv"),
+        (ExportLayer::Geotags, ExportFormat::GeoTxt, "geo.txt"),
+        (
+            ExportLayer::Footprints,
+            ExportFormat::GeoJson,
+            "footprints.geojson",
+        ),
+    ];
+    for (layer, format, name) in cases {
+        let path = dir.join(name);
+        core.replay_command(ReplayCmd::Export {
+            layer,
+            format,
+            path: path.clone(),
+        });
+        let last = core
+            .model
+            .log
+            .back()
+            .map(|l| l.text.clone())
+            .unwrap_or_default();
+        assert!(last.starts_with("Exported"), "{name}: {last}");
+        assert!(path.is_file(), "{name} written");
+    }
+    let geo = std::fs::read_to_string(dir.join("geo.txt")).expect("geo.txt");
+    assert_eq!(geo.lines().next(), Some("EPSG:4326"));
+    assert_eq!(
+        geo.lines().count(),
+        1 + 180,
+        "180 photos in the copter survey"
+    );
+    let fp: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("footprints.geojson")).expect("read"))
+            .expect("GeoJSON");
+    assert_eq!(fp["features"].as_array().map(Vec::len), Some(180));
+    if let (Some(xsd), true) = (
+        steppe::test_support::gpx_schema(),
+        dir.join("track.gpx").is_file(),
+    ) && let Some(out) = steppe::test_support::xmllint(&xsd, &dir.join("track.gpx"))
+    {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Footprints without a known camera: the reason, and no file.
+    core.model.plan.settings.camera = "No such camera".into();
+    let bad = dir.join("bad.geojson");
+    core.replay_command(ReplayCmd::Export {
+        layer: ExportLayer::Footprints,
+        format: ExportFormat::GeoJson,
+        path: bad.clone(),
+    });
+    assert!(
+        core.model
+            .log
+            .back()
+            .is_some_and(|l| l.text.contains("failed")),
+        "{:?}",
+        core.model.log.back()
+    );
+    assert!(!bad.exists());
+}
+
+#[test]
+fn the_export_form_sends_the_layer_format_and_file() {
+    use steppe::ui::replay_export::{ExportFormat, ExportLayer};
+    let mut h = harness(replay_model());
+    h.run();
+    let field = h.get_by_label("File");
+    field.focus();
+    field.type_text("/tmp/steppe-test-export");
+    h.run();
+    h.get_by_label("Export").click();
+    h.run();
+    assert_eq!(
+        sent(&mut h),
+        vec![ReplayCmd::Export {
+            layer: ExportLayer::Track,
+            format: ExportFormat::Kml,
+            path: "/tmp/steppe-test-export.kml".into(),
+        }]
+    );
+}

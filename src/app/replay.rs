@@ -105,6 +105,13 @@ fn trail_point(tracks: &mut Tracks, fleet: &Fleet, rec: &crate::log::tlog::TlogR
     }
 }
 
+impl ReplaySession {
+    /// The log's bytes.
+    pub fn data(&self) -> &[u8] {
+        self.replay.data()
+    }
+}
+
 impl AppCore {
     /// Opens a tlog for replay (paused at its start). The live links keep running; their
     /// vehicles come back when the replay is closed.
@@ -345,6 +352,14 @@ impl AppCore {
             }
             ReplayCmd::ComparePlan(path) => {
                 self.compare_with_file(&path);
+                return;
+            }
+            ReplayCmd::Export {
+                layer,
+                format,
+                path,
+            } => {
+                self.export_replay(layer, format, &path);
                 return;
             }
             ReplayCmd::Close => {}

@@ -7,7 +7,7 @@ mod common;
 mod demo;
 mod geotag;
 pub(crate) mod logs;
-mod mission;
+pub(crate) mod mission;
 mod params;
 pub(crate) mod plan;
 mod plan_survey;

@@ -22,6 +22,8 @@ pub enum Purpose {
     SaveParams,
     /// A telemetry log to replay.
     OpenLog,
+    /// Where to write a mapping export of the replayed log.
+    SaveExport,
     /// The folder onboard logs are downloaded to.
     LogFolder,
 }
@@ -59,6 +61,7 @@ impl Pending {
                     Purpose::OpenMission => d.add_filter("Mission", MISSION_EXT).pick_file(),
                     Purpose::OpenParams => d.add_filter("Parameters", PARAM_EXT).pick_file(),
                     Purpose::OpenLog => d.add_filter("Telemetry log", &["tlog"]).pick_file(),
+                    Purpose::SaveExport => d.save_file(),
                     Purpose::LogFolder => d.pick_folder(),
                     Purpose::SaveParams => d.add_filter("Parameters", PARAM_EXT).save_file(),
                     Purpose::SavePart(_) | Purpose::SaveMission => d

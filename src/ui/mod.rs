@@ -14,6 +14,7 @@ pub mod params;
 pub mod params_ui;
 pub mod plan;
 pub mod replay;
+pub mod replay_export;
 pub mod settings;
 pub mod settings_ui;
 pub mod theme;

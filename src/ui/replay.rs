@@ -37,6 +37,8 @@ pub struct ReplayView {
     pub pick: String,
     /// Planned against flown, one line per vehicle.
     pub compare: Vec<String>,
+    /// The mapping export form.
+    pub export: super::replay_export::ExportForm,
 }
 
 /// What the replay controls ask of the app.
@@ -58,6 +60,15 @@ pub enum ReplayCmd {
     Plot(String),
     /// Compare the flight with a mission file.
     ComparePlan(std::path::PathBuf),
+    /// Write a mapping layer of the log to a file.
+    Export {
+        /// Layer.
+        layer: super::replay_export::ExportLayer,
+        /// Format.
+        format: super::replay_export::ExportFormat,
+        /// Output file.
+        path: std::path::PathBuf,
+    },
     /// Leave the replay (back to the live links).
     Close,
 }
@@ -313,6 +324,8 @@ pub fn plots_ui(ui: &mut Ui, m: &mut UiModel, dialog: &mut Option<super::dialog:
     for line in &r.compare {
         ui.label(line);
     }
+    ui.separator();
+    super::replay_export::export_ui(ui, m, dialog);
     ui.separator();
     let sysid = m.selected.map(|v| v.sysid);
     let now = m.now_us;
