@@ -67,7 +67,11 @@ impl AppCore {
             self.model.tick(crate::link::wall_clock_us());
         }
         while let Some(e) = self.backend.as_mut().and_then(BackendHandle::try_event) {
-            self.on_event(e);
+            if self.replay.is_some() {
+                self.on_live_event(e);
+            } else {
+                self.on_event(e);
+            }
             changed = true;
         }
         let out = std::mem::take(&mut self.model.outbox);

@@ -75,16 +75,32 @@ fn compare(data: &[u8], file: Option<(&[crate::plan::MissionItem], &str)>) -> Ve
     out
 }
 
+/// What the live links had shown when the replay opened; live events keep updating it while
+/// the replay is on screen, and it comes back when the replay closes.
+#[derive(Default)]
+struct LiveState {
+    tracks: Tracks,
+    log: std::collections::VecDeque<crate::ui::model::LogLine>,
+    onboard: std::collections::BTreeMap<
+        (VehicleId, crate::ui::model::MissionTypeKey),
+        Vec<crate::plan::MissionItem>,
+    >,
+}
+
 /// A log being replayed in the app.
 pub struct ReplaySession {
+    live: LiveState,
     replay: Replay,
     clock: ReplayClock,
     /// Wall time of the last pump, µs.
     last_wall_us: Option<u64>,
     scanned: Option<mpsc::Receiver<Scanned>>,
-    plots: Option<mpsc::Receiver<Vec<Series>>>,
+    /// Plot series being extracted in the background, one receiver per field asked for.
+    plots: Vec<mpsc::Receiver<Vec<Series>>>,
     /// Every trail point and photo of the log (once the background pass is done).
     full_tracks: Option<Tracks>,
+    /// The user compared with a plan file: the log's own missions do not replace it.
+    compared_with_file: bool,
 }
 
 impl std::fmt::Debug for ReplaySession {
@@ -183,20 +199,24 @@ impl AppCore {
             ..Default::default()
         };
         let m = &mut self.model;
-        m.tracks.clear();
-        m.log.clear();
-        m.onboard.clear();
+        let live = LiveState {
+            tracks: std::mem::take(&mut m.tracks),
+            log: std::mem::take(&mut m.log),
+            onboard: std::mem::take(&mut m.onboard),
+        };
         m.replay = Some(view);
         m.now_us = idx.start_us;
         m.alerts_at_us = 0;
         m.view = crate::ui::model::View::Fly;
         self.replay = Some(ReplaySession {
+            live,
             replay,
             clock: ReplayClock::default(),
             last_wall_us: None,
             scanned: Some(rx),
-            plots: None,
+            plots: Vec::new(),
             full_tracks: None,
+            compared_with_file: false,
         });
         let start = self.model.now_us;
         self.replay_seek(start);
@@ -228,11 +248,19 @@ impl AppCore {
             planned = Some(done.planned);
             changed = true;
         }
-        if let Some(series) = s.plots.as_ref().and_then(|rx| rx.try_recv().ok()) {
-            s.plots = None;
-            if let Some(v) = self.model.replay.as_mut() {
-                v.series.extend(series);
+        let mut arrived = Vec::new();
+        s.plots.retain(|rx| match rx.try_recv() {
+            Ok(series) => {
+                arrived.extend(series);
+                false
             }
+            Err(mpsc::TryRecvError::Empty) => true,
+            Err(mpsc::TryRecvError::Disconnected) => false,
+        });
+        if !arrived.is_empty()
+            && let Some(v) = self.model.replay.as_mut()
+        {
+            v.series.extend(arrived);
             changed = true;
         }
         let dt = s.last_wall_us.map_or(0, |l| wall_us.saturating_sub(l));
@@ -252,7 +280,9 @@ impl AppCore {
             self.replay_seek(t);
             changed = true;
         }
-        if let Some(p) = planned {
+        if let Some(p) = planned
+            && !self.replay.as_ref().is_some_and(|s| s.compared_with_file)
+        {
             self.show_planned(p);
         }
         changed
@@ -333,7 +363,12 @@ impl AppCore {
                     .replay
                     .as_ref()
                     .is_some_and(|v| v.series.iter().any(|x| x.field.key == key));
-                if !have && s.plots.is_none() {
+                let asked = self
+                    .model
+                    .replay
+                    .as_ref()
+                    .is_some_and(|v| v.plots.contains(&key));
+                if !have && !asked {
                     let data = Arc::clone(s.replay.data());
                     let (tx, rx) = mpsc::channel();
                     let field = FieldKey::raw(&key);
@@ -342,7 +377,7 @@ impl AppCore {
                         .spawn(move || {
                             let _ = tx.send(extract(&data, &[field]));
                         });
-                    s.plots = Some(rx);
+                    s.plots.push(rx);
                 }
                 if let Some(v) = self.model.replay.as_mut()
                     && !v.plots.contains(&key)
@@ -408,7 +443,11 @@ impl AppCore {
                     || path.display().to_string(),
                     |n| n.to_string_lossy().into(),
                 );
-                let planned = compare(s.replay.data(), Some((&doc.mission, &name)));
+                let items = crate::log::planned::items_with_home(&doc);
+                let planned = compare(s.replay.data(), Some((&items, &name)));
+                if let Some(s) = self.replay.as_mut() {
+                    s.compared_with_file = true;
+                }
                 self.show_planned(planned);
             }
             Err(e) => {
@@ -418,17 +457,41 @@ impl AppCore {
         }
     }
 
-    /// Leaves the replay: the live links' vehicles show again.
+    /// Leaves the replay: the live links' vehicles, trails, messages and known missions show
+    /// again.
     pub fn close_replay(&mut self) {
-        self.replay = None;
+        let live = self.replay.take().map(|s| s.live).unwrap_or_default();
         let m = &mut self.model;
         m.replay = None;
-        m.onboard.clear();
-        m.tracks.clear();
-        m.log.clear();
+        m.tracks = live.tracks;
+        m.log = live.log;
+        m.onboard = live.onboard;
         m.now_us = 0;
         m.snapshot = Arc::new(Snapshot::default());
         m.push_log(None, severity::INFO, tr("Replay closed"));
+    }
+
+    /// A live engine event while a replay is on screen: it updates what the live view will
+    /// show again, not the replay.
+    pub(super) fn on_live_event(&mut self, e: crate::runtime::Event) {
+        let Some(s) = self.replay.as_mut() else {
+            self.on_event(e);
+            return;
+        };
+        let m = &mut self.model;
+        std::mem::swap(&mut m.tracks, &mut s.live.tracks);
+        std::mem::swap(&mut m.log, &mut s.live.log);
+        std::mem::swap(&mut m.onboard, &mut s.live.onboard);
+        let replay_now = m.now_us;
+        m.now_us = crate::link::wall_clock_us();
+        self.on_event(e);
+        let m = &mut self.model;
+        m.now_us = replay_now;
+        if let Some(s) = self.replay.as_mut() {
+            std::mem::swap(&mut m.tracks, &mut s.live.tracks);
+            std::mem::swap(&mut m.log, &mut s.live.log);
+            std::mem::swap(&mut m.onboard, &mut s.live.onboard);
+        }
     }
 }
 
@@ -449,4 +512,43 @@ fn event_time(e: &FleetEvent) -> Option<u64> {
         | FleetEvent::VehicleRegained { t_us, .. } => *t_us,
         FleetEvent::CameraTrigger { event, .. } => event.t_us,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::Event;
+
+    #[test]
+    fn live_messages_and_missions_wait_behind_the_replay_and_come_back() {
+        let mut core = AppCore::new(None, crate::ui::model::UiModel::default());
+        let live_id = VehicleId::new(7, 1);
+        let key = (live_id, crate::ui::model::MissionTypeKey::Mission);
+        core.model
+            .onboard
+            .insert(key, vec![crate::plan::MissionItem::default()]);
+        core.model
+            .push_log(Some(live_id), severity::INFO, "live before");
+        let path = crate::test_support::samples_dir()
+            .join("sitl/arducopter_sitl_survey_talas_camera.tlog");
+        core.open_replay(&path).expect("opens");
+        assert!(
+            !core.model.onboard.contains_key(&key),
+            "the replay shows its own"
+        );
+        core.on_live_event(Event::Fleet(FleetEvent::StatusText {
+            id: live_id,
+            t_us: 1,
+            severity: 2,
+            text: "live failsafe".into(),
+        }));
+        assert!(core.model.log.iter().all(|l| l.text != "live failsafe"));
+        core.close_replay();
+        assert!(core.model.onboard.contains_key(&key));
+        let texts: Vec<&str> = core.model.log.iter().map(|l| l.text.as_str()).collect();
+        assert!(
+            texts.contains(&"live before") && texts.contains(&"live failsafe"),
+            "{texts:?}"
+        );
+    }
 }

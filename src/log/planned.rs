@@ -126,6 +126,20 @@ pub fn planned_path(items: &[MissionItem], home: Option<LatLon>) -> Vec<LatLon> 
     path
 }
 
+/// A mission file's items as the vehicle holds them: its planned home (or none, for the
+/// flown home to stand in) as item 0, then the mission (documents keep home apart).
+pub fn items_with_home(doc: &crate::plan::MissionDocument) -> Vec<MissionItem> {
+    let mut home = MissionItem::default();
+    if let Some(h) = &doc.planned_home {
+        home.set_position(h.position);
+        home.z = h.alt_amsl_m as f32;
+        home.frame = crate::plan::mission_item::frame::GLOBAL;
+    }
+    let mut items = vec![home];
+    items.extend(doc.mission.iter().cloned());
+    items
+}
+
 /// Cross-track error statistics of a flown track against a planned path.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CrossTrack {
@@ -237,7 +251,7 @@ mod tests {
         let home = t[0].points.first().map(|p| p.lat_lon);
         let path = planned_path(&m.items, home);
         // The file's home is rounded to 42.52, 72.24; the flight's is the real one.
-        let file_path = planned_path(&doc.mission, home);
+        let file_path = planned_path(&items_with_home(&doc), home);
         assert_eq!(path.len(), file_path.len());
         // Equal to the file's within rounding (MAVProxy converted the file's decimal degrees).
         for (a, b) in path.iter().zip(&file_path).skip(1) {

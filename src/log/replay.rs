@@ -4,9 +4,9 @@
 //! vehicle model the engine feeds live — record by record up to any instant. Moving forward
 //! applies only the records in between; moving backward (or far forward) restores the nearest
 //! *keyframe* (a copy of the fleet taken every [`KEYFRAME_INTERVAL_US`] of log time on the
-//! way forward) and applies from there, so a seek applies at most that much log once the
-//! region has been played or scanned. [`Replay::prepare_keyframes`] scans ahead in slices so
-//! a caller can build them in the background.
+//! way forward) and applies from there, so a seek back applies at most that much log once the
+//! region has been played or scanned (a background pass can scan it all and hand its
+//! keyframes over, [`Replay::adopt_keyframes`]).
 //!
 //! [`ReplayClock`] turns wall-clock time into log time at a chosen speed, and jumps over long
 //! silences in the log (the ground station left running after landing) instead of waiting
@@ -166,12 +166,13 @@ impl Replay {
         )
     }
 
-    /// The keyframe a seek to `t_us` restores: going back, or when a keyframe lies between
-    /// the current position and the target.
+    /// The keyframe a seek to `t_us` restores: only when going back. Going forward applies
+    /// every record in between, so whoever observes the seek (messages, trails) misses none.
     fn keyframe_for(&self, t_us: u64) -> Option<usize> {
-        let best = self.keyframes.iter().rposition(|k| k.t_us <= t_us)?;
-        let k = self.keyframes.get(best)?;
-        (t_us < self.now_us || k.offset > self.next).then_some(best)
+        if t_us >= self.now_us {
+            return None;
+        }
+        self.keyframes.iter().rposition(|k| k.t_us <= t_us)
     }
 
     /// When a seek to `t_us` will restore a keyframe: the time of the last record the
@@ -237,38 +238,6 @@ impl Replay {
     /// Byte offset of the last keyframe: keyframes are only taken past it, in order.
     fn frontier(&self) -> usize {
         self.keyframes.last().map_or(0, |k| k.offset)
-    }
-
-    /// Scans ahead of the last keyframe by up to `budget_us` of log time taking keyframes,
-    /// without moving the replay. Returns false once the whole log has keyframes.
-    pub fn prepare_keyframes(&mut self, budget_us: u64) -> bool {
-        let Some(last) = self.keyframes.last().cloned() else {
-            return false;
-        };
-        if last.offset >= self.data.len() {
-            return false;
-        }
-        let mut scout = Replay {
-            data: Arc::clone(&self.data),
-            index: TlogIndex::default(),
-            fleet: last.fleet,
-            next: last.offset,
-            applied_us: last.prev_us,
-            now_us: last.prev_us,
-            keyframes: vec![],
-            keyframe_interval_us: self.keyframe_interval_us,
-        };
-        let until = last.t_us.saturating_add(budget_us);
-        scout.keyframes.push(Keyframe {
-            t_us: last.t_us,
-            offset: last.offset,
-            prev_us: last.prev_us,
-            fleet: Fleet::new(),
-        });
-        scout.apply_until(until, &mut |_, _, _| {});
-        let more = scout.next < self.data.len();
-        self.keyframes.extend(scout.keyframes.into_iter().skip(1));
-        more
     }
 
     /// Log time up to which keyframes exist (seeks before it are quick).

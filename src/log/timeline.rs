@@ -101,7 +101,18 @@ pub fn scan_observing(
         observe(fleet, rec, fleet_events);
     });
     let log = flights.finish();
-    let mut events: Vec<TimelineEvent> = log.events.iter().filter_map(from_flight_event).collect();
+    // Events carry the records' own stamps; the replay's clock never runs backwards and starts
+    // at the first plausible stamp, so keep events within it.
+    let (first, last) = (replay.index().start_us, replay.index().end_us);
+    let mut events: Vec<TimelineEvent> = log
+        .events
+        .iter()
+        .filter_map(from_flight_event)
+        .map(|mut e| {
+            e.t_us = e.t_us.clamp(first, last.max(first));
+            e
+        })
+        .collect();
     events.sort_by_key(|e| e.t_us);
     let series = extract(&data, &standard_fields());
     Scan {

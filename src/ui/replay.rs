@@ -177,7 +177,7 @@ pub fn replay_bar_ui(ui: &mut Ui, m: &mut UiModel) {
         ui.label(
             RichText::new(format!(
                 "{} / {}",
-                clock(now - r.start_us),
+                clock(now.saturating_sub(r.start_us)),
                 clock(r.end_us.saturating_sub(r.start_us))
             ))
             .monospace()
@@ -288,10 +288,10 @@ fn timeline_ui(ui: &mut Ui, m: &mut UiModel, r: &ReplayView, now: u64) {
             .iter()
             .filter(|e| (x_of(e.t_us) - p.x).abs() < 4.0)
             .take(4)
-            .map(|e| format!("{} {}", clock(e.t_us - r.start_us), e.text))
+            .map(|e| format!("{} {}", clock(e.t_us.saturating_sub(r.start_us)), e.text))
             .collect::<Vec<_>>();
         let text = if near.is_empty() {
-            clock(t - r.start_us)
+            clock(t.saturating_sub(r.start_us))
         } else {
             near.join("\n")
         };
