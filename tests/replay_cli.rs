@@ -151,6 +151,20 @@ fn tlog_compare_reports_how_closely_the_mission_was_flown() {
     assert_eq!(v[0]["items"], 40);
     assert!(v[0]["mean_m"].as_f64().is_some_and(|m| m < 1.0), "{v}");
     assert!(v[0]["points"].as_u64().is_some_and(|n| n > 2000));
+    // The same mission as a file (which keeps home apart) gives the same figures.
+    let wp = sample("sitl/arducopter_sitl_survey_talas_camera.waypoints");
+    let args = [
+        "tlog",
+        "compare",
+        log.to_str().expect("utf-8"),
+        "--json",
+        "--plan",
+    ];
+    let out = run(&[&args[..], &[wp.to_str().expect("utf-8")]].concat());
+    let f: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(f[0]["items"], 40, "home + 39 items");
+    let mean = |x: &serde_json::Value| x[0]["max_m"].as_f64().unwrap_or(f64::NAN);
+    assert!((mean(&f) - mean(&v)).abs() < 0.5, "{f} vs {v}");
     // A log without a mission transfer needs a plan file; it says so and fails.
     let bare = sample("tlog/arducopter411_real_2021_onboard_mav2_auto36wp.tlog");
     let out = run(&["tlog", "compare", bare.to_str().expect("utf-8")]);

@@ -52,8 +52,9 @@ pub(super) fn run(a: &CompareArgs) -> Result<ExitCode> {
     let file_mission = match &a.plan {
         Some(p) => {
             let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+            let doc = super::plan::doc_of(p, &bytes)?;
             Some((
-                super::plan::doc_of(p, &bytes)?.mission,
+                crate::log::planned::items_with_home(&doc),
                 p.display().to_string(),
             ))
         }
