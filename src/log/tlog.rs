@@ -18,6 +18,19 @@ const UNKNOWN_CHAIN: u8 = 8;
 /// Timestamps between 2000-01-01 and 2100-01-01 count as plausible.
 const PLAUSIBLE_US: std::ops::Range<u64> = 946_684_800_000_000..4_102_444_800_000_000;
 
+/// A forward jump between records larger than this is checked against the next record.
+const JUMP_CHECK_US: u64 = 3_600_000_000;
+
+/// The plausible readings of an 8-byte stamp, big-endian then little-endian.
+fn stamp_orders(raw: &[u8]) -> [Option<u64>; 2] {
+    let mut b = [0u8; 8];
+    if raw.len() >= 8 {
+        b.copy_from_slice(&raw[..8]);
+    }
+    let ok = |v: u64| PLAUSIBLE_US.contains(&v).then_some(v);
+    [ok(u64::from_be_bytes(b)), ok(u64::from_le_bytes(b))]
+}
+
 /// One record of a tlog: the time it was written and the frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TlogRecord<'a> {
@@ -111,7 +124,36 @@ impl<'a> TlogReader<'a> {
         self.pos
     }
 
-    fn timestamp(&mut self, at: usize) -> u64 {
+    /// The stamp of the record at `at` (its frame ends at `next`, where the next record
+    /// should start). A jump of more than [`JUMP_CHECK_US`] after the previous record is
+    /// believed only when the next record's stamp agrees with it (a session appended days
+    /// later); a lone far jump is a corrupted stamp (outside the checksum) and keeps the
+    /// previous time, so one bad stamp cannot move the rest of the log into the future.
+    fn timestamp(&mut self, at: usize, next: usize) -> u64 {
+        let prev = self.last_t_us;
+        let t = self.read_stamp(at);
+        match prev {
+            Some(p) if t > p.saturating_add(JUMP_CHECK_US) => {
+                let confirmed = match self.data.get(next..next + TIMESTAMP_LEN) {
+                    None => true,
+                    Some(raw) => stamp_orders(raw)
+                        .into_iter()
+                        .flatten()
+                        .any(|n| n.abs_diff(t) <= JUMP_CHECK_US),
+                };
+                if confirmed {
+                    t
+                } else {
+                    self.stats.implausible_timestamps += 1;
+                    self.last_t_us = Some(p);
+                    p
+                }
+            }
+            _ => t,
+        }
+    }
+
+    fn read_stamp(&mut self, at: usize) -> u64 {
         let mut b = [0u8; 8];
         b.copy_from_slice(&self.data[at..at + TIMESTAMP_LEN]);
         let be = u64::from_be_bytes(b);
@@ -195,7 +237,7 @@ impl<'a> Iterator for TlogReader<'a> {
             match cand {
                 Candidate::Yes { header, len, known } => {
                     let at = self.pos;
-                    let t_us = self.timestamp(at);
+                    let t_us = self.timestamp(at, at + TIMESTAMP_LEN + len);
                     let start = at + TIMESTAMP_LEN;
                     self.pos = start + len;
                     self.stats.records += 1;
@@ -341,6 +383,40 @@ mod tests {
         let mut r = TlogReader::new(&data);
         assert_eq!(r.next().map(|x| x.t_us), Some(T0 + 5));
         assert_eq!(r.stats().little_endian_timestamps, 1);
+    }
+
+    #[test]
+    fn a_lone_far_future_stamp_keeps_the_time_and_an_appended_session_moves_it() {
+        let day = 86_400_000_000u64;
+        let stamps = [
+            T0,
+            T0 + 1_000,
+            T0 + 35 * 365 * day,
+            T0 + 2_000,
+            T0 + 3 * day,
+            T0 + 3 * day + 1_000,
+        ];
+        let mut data = Vec::new();
+        for (i, t) in stamps.iter().enumerate() {
+            write_record(&mut data, *t, &frame(i as u64, Version::V2)).expect("vec write");
+        }
+        let mut r = TlogReader::new(&data);
+        let times: Vec<u64> = r.by_ref().map(|x| x.t_us).collect();
+        // The bit-flipped stamp keeps the previous time; the session three days later (two
+        // records that agree) is believed; the last record, with nothing after it, too.
+        assert_eq!(
+            times,
+            vec![
+                T0,
+                T0 + 1_000,
+                T0 + 1_000,
+                T0 + 2_000,
+                T0 + 3 * day,
+                T0 + 3 * day + 1_000
+            ]
+        );
+        assert_eq!(r.stats().implausible_timestamps, 1);
+        assert_eq!(r.stats().records, 6);
     }
 
     /// A MAVLink 2 frame with id 0xF60024 (outside any dialect) and a made-up checksum.
