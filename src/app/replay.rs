@@ -24,55 +24,7 @@ struct Scanned {
     tracks: Tracks,
     fields: Vec<String>,
     /// Each vehicle's mission found in the log and how closely it was flown.
-    planned: Vec<Planned>,
-}
-
-/// A vehicle's mission and the cross-track error of its flight.
-struct Planned {
-    sysid: u8,
-    items: Vec<crate::plan::MissionItem>,
-    summary: String,
-}
-
-/// The mission of each vehicle (from the log, or `file` for every vehicle) against its track.
-fn compare(data: &[u8], file: Option<(&[crate::plan::MissionItem], &str)>) -> Vec<Planned> {
-    use crate::log::planned::{cross_track, missions_in_log, planned_path};
-    let flown = crate::log::track::tracks(data, &crate::log::track::TrackFilter::default());
-    let logged = missions_in_log(data);
-    let mut out = Vec::new();
-    for t in &flown {
-        let sysid = t.id.sysid;
-        let (items, source) = match file {
-            Some((items, name)) => (items.to_vec(), name.to_owned()),
-            None => match logged.iter().find(|m| m.sysid == sysid) {
-                Some(m) => (m.items.clone(), tr("mission in the log").to_owned()),
-                None => continue,
-            },
-        };
-        let home = t.points.first().map(|p| p.lat_lon);
-        let summary = match cross_track(&planned_path(&items, home), &t.points) {
-            Some(x) => trf(
-                "Vehicle {id} against {source}: cross-track mean {mean} m, 95 % {p95} m, max {max} m",
-                &[
-                    ("id", sysid.to_string()),
-                    ("source", source),
-                    ("mean", format!("{:.1}", x.mean_m)),
-                    ("p95", format!("{:.1}", x.p95_m)),
-                    ("max", format!("{:.1}", x.max_m)),
-                ],
-            ),
-            None => trf(
-                "Vehicle {id} against {source}: no leg to compare",
-                &[("id", sysid.to_string()), ("source", source)],
-            ),
-        };
-        out.push(Planned {
-            sysid,
-            items,
-            summary,
-        });
-    }
-    out
+    planned: Vec<super::replay_compare::Planned>,
 }
 
 /// What the live links had shown when the replay opened; live events keep updating it while
@@ -100,7 +52,7 @@ pub struct ReplaySession {
     /// Every trail point and photo of the log (once the background pass is done).
     full_tracks: Option<Tracks>,
     /// The user compared with a plan file: the log's own missions do not replace it.
-    compared_with_file: bool,
+    pub(super) compared_with_file: bool,
 }
 
 impl std::fmt::Debug for ReplaySession {
@@ -162,7 +114,7 @@ impl AppCore {
                     .collect::<std::collections::BTreeSet<_>>()
                     .into_iter()
                     .collect();
-                let planned = compare(&bg, None);
+                let planned = super::replay_compare::compare(&bg, None);
                 let _ = tx.send(Scanned {
                     scan,
                     tracks,
@@ -316,7 +268,7 @@ impl AppCore {
         let vehicles = s.replay.fleet().iter().cloned().collect();
         // Replay time may go backwards: the model's clock follows it exactly.
         for e in events {
-            self.model.now_us = event_time(&e).unwrap_or(now).min(now);
+            self.model.now_us = e.t_us().min(now);
             self.on_fleet(e);
         }
         let m = &mut self.model;
@@ -409,54 +361,6 @@ impl AppCore {
         }
     }
 
-    /// Draws each vehicle's planned mission on the map and shows the comparison.
-    fn show_planned(&mut self, planned: Vec<Planned>) {
-        let key = crate::ui::model::MissionTypeKey::Mission;
-        let m = &mut self.model;
-        let mut lines = Vec::new();
-        for p in planned {
-            let id = m
-                .snapshot
-                .vehicles
-                .iter()
-                .find(|v| v.id.sysid == p.sysid)
-                .map_or(VehicleId::new(p.sysid, 1), |v| v.id);
-            m.onboard.insert((id, key), p.items);
-            lines.push(p.summary);
-        }
-        if let Some(v) = m.replay.as_mut() {
-            v.compare = lines;
-        }
-    }
-
-    /// Compares the flight with a mission file (every vehicle against it).
-    fn compare_with_file(&mut self, path: &Path) {
-        let Some(s) = self.replay.as_ref() else {
-            return;
-        };
-        let doc = std::fs::read(path)
-            .map_err(|e| e.to_string())
-            .and_then(|b| crate::formats::document::read_document(&b).map_err(|e| e.to_string()));
-        match doc {
-            Ok(doc) => {
-                let name = path.file_name().map_or_else(
-                    || path.display().to_string(),
-                    |n| n.to_string_lossy().into(),
-                );
-                let items = crate::log::planned::items_with_home(&doc);
-                let planned = compare(s.replay.data(), Some((&items, &name)));
-                if let Some(s) = self.replay.as_mut() {
-                    s.compared_with_file = true;
-                }
-                self.show_planned(planned);
-            }
-            Err(e) => {
-                self.model
-                    .push_log(None, severity::ERROR, format!("{}: {e}", path.display()))
-            }
-        }
-    }
-
     /// Leaves the replay: the live links' vehicles, trails, messages and known missions show
     /// again.
     pub fn close_replay(&mut self) {
@@ -493,25 +397,6 @@ impl AppCore {
             std::mem::swap(&mut m.onboard, &mut s.live.onboard);
         }
     }
-}
-
-/// When a vehicle-model event happened.
-fn event_time(e: &FleetEvent) -> Option<u64> {
-    Some(match e {
-        FleetEvent::VehicleAppeared { t_us, .. }
-        | FleetEvent::ModeChanged { t_us, .. }
-        | FleetEvent::Armed { t_us, .. }
-        | FleetEvent::Disarmed { t_us, .. }
-        | FleetEvent::SystemStatusChanged { t_us, .. }
-        | FleetEvent::StatusText { t_us, .. }
-        | FleetEvent::MissionCurrent { t_us, .. }
-        | FleetEvent::MissionItemReached { t_us, .. }
-        | FleetEvent::HomeSet { t_us, .. }
-        | FleetEvent::GpsFixChanged { t_us, .. }
-        | FleetEvent::VehicleLost { t_us, .. }
-        | FleetEvent::VehicleRegained { t_us, .. } => *t_us,
-        FleetEvent::CameraTrigger { event, .. } => event.t_us,
-    })
 }
 
 #[cfg(test)]
