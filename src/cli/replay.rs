@@ -5,6 +5,7 @@ use crate::link::{self, LinkEvent, LinkSpec, LinkState};
 use crate::log::index::{TlogIndex, monotonic_us};
 use crate::log::replay::GAP_SKIP_US;
 use crate::log::tlog::TlogReader;
+use crate::ui::replay::clock;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use std::path::PathBuf;
@@ -185,10 +186,4 @@ async fn stream(data: &[u8], index: &TlogIndex, spec: LinkSpec, p: Pacing) -> Re
         log_us: last_us.saturating_sub(p.from_us),
         wall: wall0.elapsed(),
     })
-}
-
-/// `h:mm:ss` of a duration in microseconds.
-fn clock(us: u64) -> String {
-    let s = us / 1_000_000;
-    format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
