@@ -252,24 +252,7 @@ impl AppCore {
                     op.progress = (done, total);
                 }
             }
-            Event::CommandDone { id, result } => {
-                let Some(op) = m.op_mut(id) else { return };
-                let (label, target) = (op.label.clone(), op.target);
-                op.outcome = Some(
-                    result
-                        .clone()
-                        .map(|()| tr("accepted").to_owned())
-                        .map_err(|e| e.to_string()),
-                );
-                match result {
-                    Ok(()) => m.push_log(
-                        Some(target),
-                        severity::INFO,
-                        format!("{label}: {}", tr("accepted")),
-                    ),
-                    Err(e) => m.push_log(Some(target), severity::ERROR, format!("{label}: {e}")),
-                }
-            }
+            Event::CommandDone { id, result } => accepted_or_not(m, id, result, severity::INFO),
             Event::MissionDone { id, result } => {
                 let Some(op) = m.op_mut(id) else { return };
                 let (label, target, list) = (op.label.clone(), op.target, op.list);
@@ -360,6 +343,9 @@ impl AppCore {
                 m.push_log(None, text.0, text.1);
             }
             Event::Warning(w) => m.push_log(None, severity::WARNING, w),
+            Event::SigningSetupDone { id, result } => {
+                accepted_or_not(m, id, result, severity::NOTICE)
+            }
         }
     }
 
@@ -439,5 +425,31 @@ fn action_label(
             "Altitude {alt}",
             &[("alt", format::alt(units, f64::from(*alt_rel_m)))],
         ),
+    }
+}
+
+/// Ends an operation that is simply accepted or refused (a command, a signing set-up): its
+/// outcome in the panel and a line in the messages.
+fn accepted_or_not(
+    m: &mut UiModel,
+    id: crate::runtime::RequestId,
+    result: Result<(), crate::runtime::OpError>,
+    ok_severity: u8,
+) {
+    let Some(op) = m.op_mut(id) else { return };
+    let (label, target) = (op.label.clone(), op.target);
+    op.outcome = Some(
+        result
+            .clone()
+            .map(|()| tr("accepted").to_owned())
+            .map_err(|e| e.to_string()),
+    );
+    match result {
+        Ok(()) => m.push_log(
+            Some(target),
+            ok_severity,
+            format!("{label}: {}", tr("accepted")),
+        ),
+        Err(e) => m.push_log(Some(target), severity::ERROR, format!("{label}: {e}")),
     }
 }

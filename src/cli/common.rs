@@ -41,6 +41,16 @@ pub struct LinkArgs {
     /// Seconds to wait for the vehicle's heartbeat.
     #[arg(long, default_value_t = 10.0, value_name = "S", value_parser = seconds)]
     pub timeout: f64,
+    /// MAVLink 2 signing.
+    #[command(flatten)]
+    pub signing: super::signing::SigningArgs,
+}
+
+impl LinkArgs {
+    /// Starts the backend on these links with their signing, without recording.
+    pub fn connect(&self) -> Result<BackendHandle> {
+        connect(&self.links, None, self.signing.config()?)
+    }
 }
 
 /// Where a live session records (`--tlog-dir`, `--no-record`).
@@ -76,11 +86,16 @@ impl RecordArgs {
     }
 }
 
-/// Starts the backend on `links`, optionally recording.
-pub fn connect(links: &[LinkSpec], tlog: Option<PathBuf>) -> Result<BackendHandle> {
+/// Starts the backend on `links`, optionally recording and signing.
+pub fn connect(
+    links: &[LinkSpec],
+    tlog: Option<PathBuf>,
+    signing: Option<crate::protocol::signing::SigningConfig>,
+) -> Result<BackendHandle> {
     let cfg = BackendConfig {
         links: links.to_vec(),
         tlog,
+        signing,
         ..BackendConfig::default()
     };
     runtime::start(cfg).context("starting the engine")

@@ -262,13 +262,14 @@ pub fn run(demo: bool, terminal: bool, record: &super::common::RecordArgs) -> Re
                 port: 14_550,
             }],
             tlog,
+            None,
         )?;
         watch_loop(&mut h, None, &stop);
         h.shutdown();
         return Ok(ExitCode::SUCCESS);
     }
     let (sim, link) = demo_sims()?;
-    let mut h = connect(&[link], tlog)?;
+    let mut h = connect(&[link], tlog, None)?;
     fly_demo(&mut h, &stop)?;
     watch_loop(&mut h, None, &stop);
     h.shutdown();

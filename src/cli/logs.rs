@@ -3,7 +3,7 @@
 //! byte arrived (through `FILE.part` and a rename), so a file in the output folder is always
 //! a whole log.
 
-use super::common::{LinkArgs, Progress, connect, find_vehicle};
+use super::common::{LinkArgs, Progress, find_vehicle};
 use crate::protocol::logs::LogEntry;
 use crate::runtime::{BackendHandle, Event, LogSaved, Request, RequestId};
 use crate::vehicle::VehicleId;
@@ -165,7 +165,7 @@ fn download(h: &mut BackendHandle, target: VehicleId, e: LogEntry, dir: &Path) -
 pub fn run(a: LogsArgs) -> Result<ExitCode> {
     match a.op {
         LogsCmd::List { link } => {
-            let mut h = connect(&link.links, None)?;
+            let mut h = link.connect()?;
             let target = find_vehicle(&mut h, link.sysid, link.timeout)?;
             let entries = list(&mut h, target)?;
             if entries.is_empty() {
@@ -195,7 +195,7 @@ pub fn run(a: LogsArgs) -> Result<ExitCode> {
         } => {
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("cannot create the folder {}", dir.display()))?;
-            let mut h = connect(&link.links, None)?;
+            let mut h = link.connect()?;
             let target = find_vehicle(&mut h, link.sysid, link.timeout)?;
             let entries = list(&mut h, target)?;
             let chosen: Vec<LogEntry> = if all {
@@ -251,7 +251,7 @@ pub fn run(a: LogsArgs) -> Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(2));
             }
-            let mut h = connect(&link.links, None)?;
+            let mut h = link.connect()?;
             let target = find_vehicle(&mut h, link.sysid, link.timeout)?;
             let id = h.next_id();
             match wait_result(&mut h, Request::LogErase { id, target }, id, None)? {

@@ -4,7 +4,7 @@
 //! fence and rally points in one go. Uploads are validated first and refused on errors unless
 //! `--force`. Downloads are written as QGC WPL 110.
 
-use super::common::{LinkArgs, Progress, connect, find_vehicle, request_and_wait};
+use super::common::{LinkArgs, Progress, find_vehicle, request_and_wait};
 use crate::formats::wpl;
 use crate::plan::MissionType;
 use crate::plan::document::RallyPoint;
@@ -191,7 +191,7 @@ pub fn run(a: MissionArgs) -> Result<ExitCode> {
             None,
         ),
     };
-    let mut h = connect(&link.links, None)?;
+    let mut h = link.connect()?;
     let target = find_vehicle(&mut h, link.sysid, link.timeout)?;
     for (op, label) in ops {
         let id = h.next_id();

@@ -13,6 +13,7 @@ pub(crate) mod plan;
 mod plan_survey;
 mod record;
 mod replay;
+pub(crate) mod signing;
 mod sim;
 mod tlog;
 mod tlog_compare;
@@ -23,6 +24,7 @@ mod vehicle_cmd;
 mod watch;
 
 pub use demo::{demo_fence, demo_mission, demo_rally};
+pub use signing::SigningArgs;
 pub use sim::{SimArgs, server_config as sim_config};
 
 use clap::{Parser, Subcommand};
@@ -77,6 +79,9 @@ pub enum Cmd {
     Geotag(geotag::GeotagArgs),
     /// List, download or erase the autopilot's own logs (DataFlash .bin).
     Logs(logs::LogsArgs),
+    /// MAVLink 2 message signing: make a key, give it to a vehicle, or take it away.
+    #[command(subcommand)]
+    Signing(signing::SigningCmd),
 }
 
 /// Entry point of the binary.
@@ -120,6 +125,7 @@ pub fn main() -> ExitCode {
         Some(Cmd::Replay(a)) => replay::run(a),
         Some(Cmd::Geotag(a)) => geotag::run(a),
         Some(Cmd::Logs(a)) => logs::run(a),
+        Some(Cmd::Signing(c)) => signing::run(c),
     };
     match result {
         Ok(code) => code,

@@ -1,7 +1,7 @@
 //! `steppe param download|set`: the vehicle's parameters, as a `NAME,VALUE` file (Mission
 //! Planner's .param format) or a table on stdout; set with read-back.
 
-use super::common::{LinkArgs, Progress, connect, find_vehicle, request_and_wait};
+use super::common::{LinkArgs, Progress, find_vehicle, request_and_wait};
 use super::mission::write_atomically;
 use crate::runtime::{Event, Request};
 use anyhow::{Result, bail};
@@ -50,7 +50,7 @@ fn fmt_value(v: f64) -> String {
 pub fn run(a: ParamArgs) -> Result<ExitCode> {
     match a.op {
         ParamCmd::Download { link, output } => {
-            let mut h = connect(&link.links, None)?;
+            let mut h = link.connect()?;
             let target = find_vehicle(&mut h, link.sysid, link.timeout)?;
             let id = h.next_id();
             let mut bar = Progress::new("parameters");
@@ -88,7 +88,7 @@ pub fn run(a: ParamArgs) -> Result<ExitCode> {
             }
         }
         ParamCmd::Set { link, name, value } => {
-            let mut h = connect(&link.links, None)?;
+            let mut h = link.connect()?;
             let target = find_vehicle(&mut h, link.sysid, link.timeout)?;
             let id = h.next_id();
             match request_and_wait(

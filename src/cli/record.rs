@@ -23,13 +23,16 @@ pub struct RecordArgs {
     /// Stop after this many seconds (default: until Ctrl-C).
     #[arg(long, value_name = "S", value_parser = super::common::seconds)]
     duration: Option<f64>,
+    /// MAVLink 2 signing.
+    #[command(flatten)]
+    signing: super::signing::SigningArgs,
 }
 
 /// Runs `steppe record`.
 pub fn run(a: RecordArgs) -> Result<ExitCode> {
     let stop = Arc::new(AtomicBool::new(false));
     install_ctrl_c(Arc::clone(&stop));
-    let mut h = connect(&a.links, Some(a.output.clone()))?;
+    let mut h = connect(&a.links, Some(a.output.clone()), a.signing.config()?)?;
     let end = a
         .duration
         .map(|d| Instant::now() + Duration::from_secs_f64(d.max(0.0)));

@@ -80,6 +80,11 @@ pub struct SimArgs {
     /// The camera loses every photo taken between FROM and TO seconds after the start.
     #[arg(long, value_name = "FROM,TO")]
     pub drop_photos_between: Option<String>,
+    /// The vehicles start with this MAVLink 2 signing key (as if set up earlier): they sign
+    /// everything and ignore frames not signed with it. Without it they take a key from
+    /// SETUP_SIGNING.
+    #[command(flatten)]
+    pub signing: super::signing::SigningArgs,
 }
 
 impl Default for SimArgs {
@@ -105,6 +110,7 @@ impl Default for SimArgs {
             duration: None,
             drop_photos_within: None,
             drop_photos_between: None,
+            signing: super::signing::SigningArgs::default(),
         }
     }
 }
@@ -202,6 +208,7 @@ pub fn server_config(a: &SimArgs) -> Result<SimServerConfig> {
         to_gcs: faults,
         from_gcs: faults,
         seed: a.seed,
+        signing: a.signing.key()?,
     })
 }
 

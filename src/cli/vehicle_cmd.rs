@@ -1,7 +1,7 @@
 //! `steppe command`: one command to one vehicle, at once (confirmations belong to the GUI),
 //! and the vehicle's answer in words.
 
-use super::common::{LinkArgs, connect, find_vehicle, request_and_wait};
+use super::common::{LinkArgs, find_vehicle, request_and_wait};
 use crate::geo::LatLon;
 use crate::protocol::actions::VehicleAction;
 use crate::runtime::{Event, Request};
@@ -99,7 +99,7 @@ impl ActionArg {
 
 /// Runs `steppe command`.
 pub fn run(a: CommandArgs) -> Result<ExitCode> {
-    let mut h = connect(&a.link.links, None)?;
+    let mut h = a.link.connect()?;
     let target = find_vehicle(&mut h, a.link.sysid, a.link.timeout)?;
     let action = a.action.action();
     let id = h.next_id();

@@ -27,6 +27,9 @@ pub struct WatchArgs {
     duration: Option<f64>,
     #[command(flatten)]
     record: super::common::RecordArgs,
+    /// MAVLink 2 signing.
+    #[command(flatten)]
+    signing: super::signing::SigningArgs,
 }
 
 fn stale(v: &VehicleState, g: FieldGroup, now: u64) -> &'static str {
@@ -152,7 +155,7 @@ pub fn render(snap: &Snapshot, now_us: u64) -> String {
 pub fn run(a: WatchArgs) -> Result<ExitCode> {
     let stop = Arc::new(AtomicBool::new(false));
     install_ctrl_c(Arc::clone(&stop));
-    let mut h = connect(&a.links, a.record.session_file()?)?;
+    let mut h = connect(&a.links, a.record.session_file()?, a.signing.config()?)?;
     watch_loop(&mut h, a.duration, &stop);
     h.shutdown();
     Ok(ExitCode::SUCCESS)

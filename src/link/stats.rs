@@ -70,6 +70,10 @@ pub struct LinkStats {
     pub senders: BTreeMap<(u8, u8), SeqTracker>,
     /// When the last frame arrived (µs since the Unix epoch).
     pub last_rx_us: Option<u64>,
+    /// MAVLink 2 signing counters, when the link signs.
+    pub signing: Option<crate::protocol::signing::SigningCounters>,
+    /// Whether the link ignores frames that are not correctly signed.
+    pub signing_strict: bool,
 }
 
 impl LinkStats {

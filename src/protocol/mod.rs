@@ -14,6 +14,7 @@ pub mod mission_server;
 pub mod param_server;
 pub mod params;
 pub mod retry;
+pub mod signing;
 pub mod streams;
 pub mod wire;
 

@@ -48,6 +48,8 @@ pub struct BackendConfig {
     pub heartbeat: bool,
     /// Ask each new vehicle for telemetry streams.
     pub request_streams: bool,
+    /// MAVLink 2 signing on every link (`None`: frames go out unsigned, signatures unchecked).
+    pub signing: Option<crate::protocol::signing::SigningConfig>,
     /// Called (from the backend thread) when a new snapshot or event is ready.
     pub repaint: Option<Arc<dyn Fn() + Send + Sync>>,
 }
@@ -60,6 +62,7 @@ impl Default for BackendConfig {
             tlog: None,
             heartbeat: true,
             request_streams: true,
+            signing: None,
             repaint: None,
         }
     }
@@ -173,6 +176,20 @@ pub enum Request {
         /// The request to cancel.
         id: RequestId,
     },
+    /// Change the signing of every link (`None`: stop signing and checking).
+    SetSigning(Option<crate::protocol::signing::SigningConfig>),
+    /// Send SETUP_SIGNING to a vehicle over the link it is heard on (signed with the current
+    /// key, if any): `Some(key)` gives it a key, `None` turns its signing off. Confirmed when
+    /// the vehicle's frames arrive signed with that key (or unsigned for `None`); answered by
+    /// [`Event::SigningSetupDone`]. Use only over a link you trust: the key travels in clear.
+    SetupSigning {
+        /// Request id.
+        id: RequestId,
+        /// Vehicle.
+        target: VehicleId,
+        /// The key to give it, or `None` to turn signing off.
+        key: Option<crate::protocol::signing::SigningKey>,
+    },
     /// Start recording to a file (closing any current recording).
     StartRecording(PathBuf),
     /// Stop recording.
@@ -250,6 +267,13 @@ pub enum Event {
     },
     /// Erasing the onboard logs finished.
     LogsErased {
+        /// Request id.
+        id: RequestId,
+        /// The outcome.
+        result: Result<(), OpError>,
+    },
+    /// A SETUP_SIGNING exchange finished.
+    SigningSetupDone {
         /// Request id.
         id: RequestId,
         /// The outcome.

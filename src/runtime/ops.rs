@@ -39,6 +39,9 @@ pub enum OpError {
     /// A file could not be written.
     #[error("{0}")]
     Io(String),
+    /// The vehicle did not take the signing key.
+    #[error("{0}")]
+    Signing(String),
     /// The backend stopped first.
     #[error("the backend stopped before the operation finished")]
     Stopped,

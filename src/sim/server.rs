@@ -42,6 +42,8 @@ pub struct SimServerConfig {
     pub from_gcs: Faults,
     /// Seed for the fault injectors.
     pub seed: u64,
+    /// Every vehicle starts with this MAVLink signing key (as if set up earlier).
+    pub signing: Option<crate::protocol::signing::SigningKey>,
 }
 
 /// Errors starting the simulator.
@@ -71,6 +73,8 @@ pub struct SimStatus {
     pub from_gcs: FaultStats,
     /// Datagrams received.
     pub datagrams_in: u64,
+    /// (sysid, counters) of every vehicle that signs: what it accepted and ignored.
+    pub signing: Vec<(u8, crate::protocol::signing::SigningCounters)>,
 }
 
 /// A running simulator.
@@ -188,6 +192,9 @@ async fn run(
     status: Arc<Mutex<SimStatus>>,
 ) {
     let mut nodes: Vec<SimNode> = cfg.vehicles.iter().cloned().map(SimNode::new).collect();
+    for n in &mut nodes {
+        n.set_signing_key(cfg.signing.clone());
+    }
     let mut out = FaultInjector::new(cfg.to_gcs, cfg.seed ^ 0x0u64.wrapping_add(1));
     let mut inj_in = FaultInjector::new(cfg.from_gcs, cfg.seed ^ 0xA5A5);
     let mut peers: BTreeMap<SocketAddr, Instant> = BTreeMap::new();
@@ -228,6 +235,10 @@ async fn run(
             }
         }
         let t = wall_us(start);
+        let unix_us = crate::link::wall_clock_us();
+        for n in &mut nodes {
+            n.set_unix_time(unix_us);
+        }
         for d in inj_in.due(t) {
             let mut p = FrameParser::new();
             p.push_datagram(&d);
@@ -266,6 +277,10 @@ async fn run(
                 s.to_gcs = out.stats;
                 s.from_gcs = inj_in.stats;
                 s.datagrams_in = datagrams_in;
+                s.signing = nodes
+                    .iter()
+                    .filter_map(|n| Some((n.address().sysid, n.signing_counters()?)))
+                    .collect();
             }
         }
     }

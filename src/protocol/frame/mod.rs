@@ -241,6 +241,11 @@ impl Frame {
     }
 }
 
+/// The CRC_EXTRA seed byte of a message id (0 for ids outside the dialect).
+pub fn crc_extra(msgid: u32) -> u8 {
+    msg_info(msgid).map_or(0, |i| i.crc_extra)
+}
+
 /// Decodes a payload into a typed message.
 pub fn decode_payload(header: &FrameHeader, payload: &[u8]) -> Result<MavMessage, FrameError> {
     let Some(info) = msg_info(header.msgid) else {

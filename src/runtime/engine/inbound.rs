@@ -34,7 +34,11 @@ impl Engine {
         self.dirty = true;
         self.quiet = false;
         for f in frames {
-            if let Some(r) = &self.recorder {
+            // Everything that arrived is recorded (an injected frame is evidence), except a
+            // SETUP_SIGNING, which carries a secret key.
+            if let Some(r) = &self.recorder
+                && f.header().msgid != crate::protocol::signing::SETUP_SIGNING_ID
+            {
                 r.record(t_us, f.raw());
             }
             let h = *f.header();
@@ -47,6 +51,9 @@ impl Engine {
             }
             if h.sysid == gcs.sysid && h.compid == gcs.compid {
                 continue; // our own frames echoed back (e.g. a loop through a UDP relay)
+            }
+            if !self.check_signature(link, &f, t_us) {
+                continue; // strict signing: not correctly signed, so not acted on
             }
             self.routes.insert(h.sysid, link);
             self.note_system_link(h.sysid, link);

@@ -6,6 +6,7 @@
 mod inbound;
 mod requests;
 mod send;
+mod signing;
 
 use send::outgoing_target;
 
@@ -47,6 +48,8 @@ struct LinkEntry {
     sender: Sender,
     heard_v1: bool,
     heard_v2: bool,
+    /// MAVLink 2 signing of this link, when configured.
+    signing: Option<crate::protocol::signing::SigningState>,
 }
 
 pub(super) struct Engine {
@@ -84,6 +87,10 @@ pub(super) struct Engine {
     link_seen: BTreeMap<(u8, LinkId), u64>,
     /// Systems already reported as heard on several links.
     warned: std::collections::BTreeSet<u8>,
+    /// (link, system) pairs already reported as sending frames not correctly signed.
+    signing_warned: std::collections::BTreeSet<(LinkId, u8)>,
+    /// SETUP_SIGNING exchanges waiting for the vehicle.
+    signing_setups: Vec<signing::PendingSetup>,
 }
 
 impl Engine {
@@ -122,6 +129,8 @@ impl Engine {
             param_sets: BTreeMap::new(),
             link_seen: BTreeMap::new(),
             warned: std::collections::BTreeSet::new(),
+            signing_warned: std::collections::BTreeSet::new(),
+            signing_setups: Vec::new(),
         }
     }
 
@@ -275,6 +284,7 @@ impl Engine {
 
     pub(super) fn housekeeping(&mut self) {
         let now = link::wall_clock_us();
+        self.poll_signing_setups();
         for e in self.fleet.check_timeouts(now) {
             self.on_fleet_event(e);
         }
@@ -343,13 +353,20 @@ impl Engine {
         let id = self.next_link;
         self.next_link += 1;
         let handle = link::spawn(id, spec.clone(), self.link_tx.clone());
+        let signing = self.new_link_signing(id);
+        let stats = LinkStats {
+            signing: signing.as_ref().map(|s| s.counters),
+            signing_strict: self.cfg.signing.as_ref().is_some_and(|c| c.strict),
+            ..LinkStats::default()
+        };
         let entry = LinkEntry {
             handle,
             state: LinkState::Connecting,
-            stats: LinkStats::default(),
+            stats,
             sender: Sender::new(self.cfg.gcs.sysid, self.cfg.gcs.compid),
             heard_v1: false,
             heard_v2: false,
+            signing,
         };
         self.links.insert(id, entry);
         self.emit(Event::Link {

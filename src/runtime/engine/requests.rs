@@ -26,6 +26,8 @@ impl Engine {
             Request::AddLink(spec) => {
                 self.add_link(spec);
             }
+            Request::SetSigning(cfg) => self.set_signing(cfg),
+            Request::SetupSigning { id, target, key } => self.setup_signing(id, target, key),
             Request::RemoveLink(id) => {
                 if let Some(l) = self.links.remove(&id) {
                     let spec = l.handle.spec.clone();

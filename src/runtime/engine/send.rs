@@ -40,17 +40,25 @@ impl Engine {
                 continue;
             }
             let v1_link = l.heard_v1 && !l.heard_v2;
-            let version = if v1_target || (target.is_none() && v1_link) {
+            // A signing link speaks MAVLink 2 only: MAVLink 1 frames cannot carry a signature.
+            let version = if l.signing.is_none() && (v1_target || (target.is_none() && v1_link)) {
                 Version::V1
             } else {
                 Version::V2
             };
             let f = out.encode(&mut l.sender, version);
+            let f = self.sign_for_link(id, f, t_us);
+            let Some(l) = self.links.get_mut(&id) else {
+                continue;
+            };
             match l.handle.tx.try_send(f.raw().to_vec()) {
                 Ok(()) => {
                     l.stats.tx_frames += 1;
                     l.stats.tx_bytes += f.raw().len() as u64;
-                    if let Some(r) = &self.recorder {
+                    // SETUP_SIGNING carries the secret key: never written to a log.
+                    if let Some(r) = &self.recorder
+                        && f.header().msgid != crate::protocol::signing::SETUP_SIGNING_ID
+                    {
                         r.record(t_us, f.raw());
                     }
                 }
