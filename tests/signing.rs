@@ -332,3 +332,256 @@ for i in range(3):
         "pymavlink's signatures check here"
     );
 }
+
+fn engine_with(
+    s: &SimHandle,
+    signing: Option<SigningConfig>,
+    tlog: Option<std::path::PathBuf>,
+) -> BackendHandle {
+    runtime::start(BackendConfig {
+        links: vec![link_to(s)],
+        tlog,
+        signing,
+        ..BackendConfig::default()
+    })
+    .expect("engine starts")
+}
+
+/// Drains events for `d`, returning the warnings.
+fn warnings_for(h: &mut BackendHandle, d: Duration) -> Vec<String> {
+    let end = std::time::Instant::now() + d;
+    let mut out = Vec::new();
+    while std::time::Instant::now() < end {
+        if let Some(Event::Warning(w)) = h.wait_event(Duration::from_millis(50)) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_strict_ground_station_ignores_an_unsigned_vehicle_and_a_lenient_one_flags_it() {
+    let key = SigningKey::from_passphrase("ground station only").expect("key");
+    // A vehicle without the key: to a strict ground station it is a stranger (spoofed
+    // telemetry is not drawn, its heartbeat does not make a vehicle).
+    let s = sim(SimArgs::default());
+    let cfg = SigningConfig {
+        key: key.clone(),
+        strict: true,
+    };
+    let mut strict = engine_with(&s, Some(cfg), None);
+    let warned = warnings_for(&mut strict, Duration::from_secs(3));
+    let snap = strict.snapshot();
+    assert!(snap.vehicles.is_empty(), "{:?}", snap.vehicles);
+    let c = snap.links[0].stats.signing.expect("signing link");
+    assert!(
+        c.unsigned > 5 && c.ignored == c.unsigned && c.valid == 0,
+        "{c:?}"
+    );
+    assert_eq!(warned.len(), 1, "one warning per sender: {warned:?}");
+    assert!(
+        warned[0].contains("unsigned frames from system 1") && warned[0].contains("ignored"),
+        "{warned:?}"
+    );
+    strict.shutdown();
+    // Lenient: the vehicle is shown, and the operator is told it does not sign.
+    let cfg = SigningConfig { key, strict: false };
+    let mut lenient = engine_with(&s, Some(cfg), None);
+    let warned = warnings_for(&mut lenient, Duration::from_millis(500));
+    vehicles(&mut lenient, 1);
+    assert!(
+        warned
+            .iter()
+            .any(|w| w.contains("unsigned") && w.contains("accepted")),
+        "{warned:?}"
+    );
+    let c = lenient.snapshot().links[0].stats.signing.expect("signing");
+    assert_eq!(c.ignored, 0);
+    lenient.shutdown();
+    s.stop();
+}
+
+#[test]
+fn setup_signing_gives_the_vehicle_the_key_which_never_reaches_the_log() {
+    let dir = temp_dir("setup-signing");
+    let (key_file, key) = keygen(&dir);
+    let s = sim(SimArgs::default());
+    let tlog = dir.join("setup.tlog");
+    let cfg = SigningConfig {
+        key: key.clone(),
+        strict: false,
+    };
+    let mut h = engine_with(&s, Some(cfg), Some(tlog.clone()));
+    let target = vehicles(&mut h, 1)[0];
+    assert!(s.status().signing.is_empty(), "the vehicle starts unsigned");
+    let id = h.next_id();
+    h.send(Request::SetupSigning {
+        id,
+        target,
+        key: Some(key.clone()),
+    })
+    .expect("queued");
+    let end = std::time::Instant::now() + Duration::from_secs(15);
+    let result = loop {
+        assert!(std::time::Instant::now() < end, "no SigningSetupDone");
+        if let Some(Event::SigningSetupDone { id: got, result }) =
+            h.wait_event(Duration::from_millis(100))
+            && got == id
+        {
+            break result;
+        }
+    };
+    result.expect("the vehicle took the key");
+    assert_eq!(s.status().signing.len(), 1, "the vehicle now signs");
+    h.shutdown();
+    // The key never reaches the log: no SETUP_SIGNING record, not its bytes anywhere.
+    let data = std::fs::read(&tlog).expect("tlog");
+    let frames: Vec<Frame> = TlogReader::new(&data)
+        .filter_map(|r| Frame::from_bytes(r.frame).ok())
+        .collect();
+    assert!(frames.len() > 20);
+    assert!(frames.iter().all(|f| f.header().msgid != 256));
+    assert!(
+        !data.windows(32).any(|w| w == key.bytes()),
+        "the key is in the log"
+    );
+
+    // From the command line, over the same vehicle: turning signing off needs the key
+    // (the request is signed), and setup gives it back.
+    let link = format!("udpout:127.0.0.1:{}", s.local_addr().port());
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .args(["--link", &link, "--signing-key"])
+            .arg(&key_file)
+            .output()
+            .expect("steppe")
+    };
+    let out = run(&["signing", "off"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no longer signs"));
+    assert!(s.status().signing.is_empty());
+    let out = run(&["signing", "setup"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains(&format!("now signs with key {}", key.fingerprint())),
+        "{said}"
+    );
+    // Another key cannot take it over: its SETUP_SIGNING is signed with the wrong key.
+    let other = dir.join("other.key");
+    assert!(
+        Command::new(BIN)
+            .args(["signing", "keygen"])
+            .arg(&other)
+            .status()
+            .expect("keygen")
+            .success()
+    );
+    let out = Command::new(BIN)
+        .args([
+            "signing",
+            "setup",
+            "--link",
+            &link,
+            "--timeout",
+            "3",
+            "--signing-key",
+        ])
+        .arg(&other)
+        .output()
+        .expect("steppe");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("did not start signing") || err.contains("not connected"),
+        "{err}"
+    );
+    assert_eq!(
+        s.status().signing.len(),
+        1,
+        "still signing with the first key"
+    );
+    s.stop();
+}
+
+#[test]
+fn key_files_readable_by_others_and_bad_keys_are_refused_with_reasons() {
+    let dir = temp_dir("bad-keys");
+    let (key_file, _) = keygen(&dir);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let out = Command::new(BIN)
+            .args(["signing", "id", "--signing-key"])
+            .arg(&key_file)
+            .output()
+            .expect("steppe");
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("can be read by other users") && err.contains("chmod 600"),
+            "{err}"
+        );
+    }
+    let short = dir.join("short.key");
+    std::fs::write(&short, "abcd\n").expect("write");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&short, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    let out = Command::new(BIN)
+        .args(["signing", "id", "--signing-key"])
+        .arg(&short)
+        .output()
+        .expect("steppe");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("short.key") && err.contains("64 hexadecimal digits"),
+        "{err}"
+    );
+    // keygen never overwrites a key by accident.
+    let out = Command::new(BIN)
+        .args(["signing", "keygen"])
+        .arg(&key_file)
+        .output()
+        .expect("steppe");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    // A passphrase from the environment gives MAVProxy's key.
+    let out = Command::new(BIN)
+        .args([
+            "signing",
+            "id",
+            "--signing-passphrase-env",
+            "STEPPE_TEST_PASS",
+        ])
+        .env("STEPPE_TEST_PASS", "hello")
+        .output()
+        .expect("steppe");
+    let want = SigningKey::from_passphrase("hello")
+        .expect("key")
+        .fingerprint();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), want);
+    let out = Command::new(BIN)
+        .args([
+            "signing",
+            "id",
+            "--signing-passphrase-env",
+            "STEPPE_TEST_UNSET_VAR",
+        ])
+        .env_remove("STEPPE_TEST_UNSET_VAR")
+        .output()
+        .expect("steppe");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("STEPPE_TEST_UNSET_VAR"));
+}
