@@ -482,8 +482,9 @@ fn setup_signing_gives_the_vehicle_the_key_which_never_reaches_the_log() {
         Command::new(BIN)
             .args(["signing", "keygen"])
             .arg(&other)
-            .status()
+            .output()
             .expect("keygen")
+            .status
             .success()
     );
     let out = Command::new(BIN)
@@ -510,6 +511,19 @@ fn setup_signing_gives_the_vehicle_the_key_which_never_reaches_the_log() {
         1,
         "still signing with the first key"
     );
+    // Without a key, a command to the signing vehicle is ignored, and the operator is told
+    // why instead of only "no answer".
+    let out = Command::new(BIN)
+        .args(["command", "--link", &link, "--timeout", "3", "arm"])
+        .output()
+        .expect("steppe");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("system 1 signs its messages") && err.contains("--signing-key"),
+        "{err}"
+    );
+    assert!(!s.status().vehicles[0].1.armed);
     s.stop();
 }
 

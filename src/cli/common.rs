@@ -121,7 +121,11 @@ pub fn find_vehicle(h: &mut BackendHandle, sysid: Option<u8>, timeout_s: f64) ->
     let start = Instant::now();
     let mut first_seen: Option<Instant> = None;
     loop {
-        while h.try_event().is_some() {}
+        while let Some(ev) = h.try_event() {
+            if let Event::Warning(w) = ev {
+                eprintln!("warning: {w}");
+            }
+        }
         let snap = h.snapshot();
         let ids: Vec<VehicleId> = snap.vehicles.iter().map(|v| v.id).collect();
         if let Some(s) = sysid {
@@ -258,6 +262,7 @@ pub fn request_and_wait(
                 }
                 return Ok(ev);
             }
+            Event::Warning(w) => eprintln!("warning: {w}"),
             _ => {}
         }
     }

@@ -70,6 +70,24 @@ pub fn render(snap: &Snapshot, now_us: u64) -> String {
             l.stats.rx.bad_bytes,
             l.stats.tx_frames
         );
+        if let Some(c) = &l.stats.signing {
+            let _ = writeln!(
+                s,
+                "  signing{}: {} signed ok, {} unsigned, {} other key, {} replayed, {} too old, {} ignored | {} signed out",
+                if l.stats.signing_strict {
+                    " (strict)"
+                } else {
+                    ""
+                },
+                c.valid,
+                c.unsigned,
+                c.bad_signature,
+                c.replayed,
+                c.too_old,
+                c.ignored,
+                c.signed_out
+            );
+        }
     }
     if let Some(r) = &snap.recorder {
         let _ = writeln!(

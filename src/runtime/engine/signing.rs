@@ -79,6 +79,12 @@ impl Engine {
             return true;
         };
         let Some(s) = l.signing.as_mut() else {
+            if h.is_signed() && self.signing_warned.insert((id, h.sysid)) {
+                self.emit(Event::Warning(format!(
+                    "system {} signs its messages (MAVLink 2 signing) but this ground station has no key: the vehicle will ignore our commands; give the key (--signing-key FILE, or Settings → Signing)",
+                    h.sysid
+                )));
+            }
             return true;
         };
         let verdict = s.verify(f, unix_us);
