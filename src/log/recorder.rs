@@ -81,11 +81,12 @@ impl Recorder {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(create)?;
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(create)?;
+        let mut opts = OpenOptions::new();
+        opts.create(true).append(true);
+        // Where a team flew is sensitive: a new log is readable by its owner only.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let file = opts.open(path).map_err(create)?;
         let status = Arc::new(Mutex::new(RecorderStatus {
             path: path.to_owned(),
             ..Default::default()
@@ -308,6 +309,20 @@ mod tests {
         let b = session_path(&dir, t);
         assert_ne!(a, b);
         assert!(b.to_string_lossy().ends_with("-2.tlog"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_logs_are_readable_by_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = temp("mode");
+        let path = dir.join("private.tlog");
+        let rec = Recorder::start(&path).expect("start");
+        rec.record(1, b"x");
+        drop(rec);
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
         let _ = std::fs::remove_dir_all(&dir);
     }
 
