@@ -189,19 +189,8 @@ fn busy_cancel_and_unknown_vehicle() {
     );
 }
 
-/// A private copy of the binary: engineers share one target folder, and another worktree's
-/// build may replace `target/debug/steppe` while this test runs.
-fn binary() -> &'static std::path::Path {
-    static BIN: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    BIN.get_or_init(|| {
-        let copy = temp_dir("logs-cli-bin").join("steppe");
-        std::fs::copy(env!("CARGO_BIN_EXE_steppe"), &copy).expect("copy the binary");
-        copy
-    })
-}
-
 fn steppe(args: &[&str]) -> Output {
-    Command::new(binary())
+    Command::new(steppe_bin())
         .env("STEPPE_TLOG_DIR", temp_dir("logs-cli-sessions"))
         .args(args)
         .output()

@@ -17,8 +17,6 @@ use steppe::runtime::{self, BackendConfig, BackendHandle, Event, OpError, Reques
 use steppe::sim::server::SimHandle;
 use steppe::vehicle::VehicleId;
 
-const BIN: &str = env!("CARGO_BIN_EXE_steppe");
-
 fn act(h: &mut BackendHandle, target: VehicleId, action: VehicleAction) -> Result<(), OpError> {
     let id = h.next_id();
     match result_of(
@@ -35,7 +33,7 @@ fn act(h: &mut BackendHandle, target: VehicleId, action: VehicleAction) -> Resul
 /// A key file made by the CLI, owner-only.
 fn keygen(dir: &std::path::Path) -> (std::path::PathBuf, SigningKey) {
     let path = dir.join("team.key");
-    let out = Command::new(BIN)
+    let out = Command::new(steppe_bin())
         .args(["signing", "keygen"])
         .arg(&path)
         .output()
@@ -450,7 +448,7 @@ fn setup_signing_gives_the_vehicle_the_key_which_never_reaches_the_log() {
     // (the request is signed), and setup gives it back.
     let link = format!("udpout:127.0.0.1:{}", s.local_addr().port());
     let run = |args: &[&str]| {
-        Command::new(BIN)
+        Command::new(steppe_bin())
             .args(args)
             .args(["--link", &link, "--signing-key"])
             .arg(&key_file)
@@ -479,7 +477,7 @@ fn setup_signing_gives_the_vehicle_the_key_which_never_reaches_the_log() {
     // Another key cannot take it over: its SETUP_SIGNING is signed with the wrong key.
     let other = dir.join("other.key");
     assert!(
-        Command::new(BIN)
+        Command::new(steppe_bin())
             .args(["signing", "keygen"])
             .arg(&other)
             .output()
@@ -487,7 +485,7 @@ fn setup_signing_gives_the_vehicle_the_key_which_never_reaches_the_log() {
             .status
             .success()
     );
-    let out = Command::new(BIN)
+    let out = Command::new(steppe_bin())
         .args([
             "signing",
             "setup",
@@ -513,7 +511,7 @@ fn setup_signing_gives_the_vehicle_the_key_which_never_reaches_the_log() {
     );
     // Without a key, a command to the signing vehicle is ignored, and the operator is told
     // why instead of only "no answer".
-    let out = Command::new(BIN)
+    let out = Command::new(steppe_bin())
         .args(["command", "--link", &link, "--timeout", "3", "arm"])
         .output()
         .expect("steppe");
@@ -535,7 +533,7 @@ fn key_files_readable_by_others_and_bad_keys_are_refused_with_reasons() {
     {
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-        let out = Command::new(BIN)
+        let out = Command::new(steppe_bin())
             .args(["signing", "id", "--signing-key"])
             .arg(&key_file)
             .output()
@@ -554,7 +552,7 @@ fn key_files_readable_by_others_and_bad_keys_are_refused_with_reasons() {
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&short, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     }
-    let out = Command::new(BIN)
+    let out = Command::new(steppe_bin())
         .args(["signing", "id", "--signing-key"])
         .arg(&short)
         .output()
@@ -565,7 +563,7 @@ fn key_files_readable_by_others_and_bad_keys_are_refused_with_reasons() {
         "{err}"
     );
     // keygen never overwrites a key by accident.
-    let out = Command::new(BIN)
+    let out = Command::new(steppe_bin())
         .args(["signing", "keygen"])
         .arg(&key_file)
         .output()
@@ -573,7 +571,7 @@ fn key_files_readable_by_others_and_bad_keys_are_refused_with_reasons() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
     // A passphrase from the environment gives MAVProxy's key.
-    let out = Command::new(BIN)
+    let out = Command::new(steppe_bin())
         .args([
             "signing",
             "id",
@@ -587,7 +585,7 @@ fn key_files_readable_by_others_and_bad_keys_are_refused_with_reasons() {
         .expect("key")
         .fingerprint();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), want);
-    let out = Command::new(BIN)
+    let out = Command::new(steppe_bin())
         .args([
             "signing",
             "id",

@@ -106,6 +106,21 @@ pub fn sample(rel: &str) -> std::path::PathBuf {
     p
 }
 
+/// A private link to the binary under test: engineers share one target folder, and another
+/// worktree's build may replace `target/debug/steppe` while the tests run. A hard link keeps
+/// this build's file alive without copying it (a copy where links are not possible).
+pub fn steppe_bin() -> &'static std::path::Path {
+    static BIN: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        let link = temp_dir("bin").join("steppe");
+        let built = env!("CARGO_BIN_EXE_steppe");
+        if std::fs::hard_link(built, &link).is_err() {
+            std::fs::copy(built, &link).expect("copy the binary");
+        }
+        link
+    })
+}
+
 /// A fresh temporary directory for one test.
 pub fn temp_dir(name: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("steppe-test-{}-{name}", std::process::id()));
