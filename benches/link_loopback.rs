@@ -16,13 +16,14 @@
 //! the rate at which the receiver keeps up with no frame dropped. At the end each case checks
 //! that every frame sent was counted (for the engine: by the link's sequence tracker, which
 //! also reports gaps and duplicates; with recording, by the recorder too) and prints
-//! `link_loopback case=… sent=… received=… lost=… cpu_ns_per_frame=…`.
+//! `link_loopback case=… sent=… received=… lost=… cpu_ns_per_frame=… wakeups_per_frame=…`.
 //!
 //! On loopback the kernel charges most of a datagram's delivery to the sending thread, which
 //! then costs more per frame than any of these receivers: the delivered rate is the sender's
 //! limit, the same for all four. The receiving threads' CPU time per frame (from
-//! `/proc/self/task/*/schedstat`, Linux; printed with the sender's) is the figure that shows
-//! the stack's own cost, and its inverse what one core could take.
+//! `/proc/self/task/*/schedstat`, Linux; printed with the sender's, and with how often the
+//! receivers were woken per frame) is the figure that shows the stack's cost, and its inverse
+//! what one core could take.
 //!
 //! `cargo bench --bench link_loopback`. With `STEPPE_BENCH_LINK_POOL=FILE` the frames are also
 //! written to FILE (concatenated), for `scripts/bench` to send to pymavlink.
@@ -295,26 +296,26 @@ impl Drop for EngineSink {
     }
 }
 
-/// CPU time used so far by this process's threads named `names`, nanoseconds (Linux; 0
-/// elsewhere).
-fn cpu_ns(names: &[&str]) -> u64 {
+/// CPU time (ns) and times scheduled in so far, summed over this process's threads named
+/// `names` (Linux `schedstat`; zeros elsewhere).
+fn cpu_ns(names: &[&str]) -> (u64, u64) {
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0;
+        return (0, 0);
     };
-    let mut total = 0;
+    let (mut ns, mut runs) = (0, 0);
     for t in tasks.flatten() {
         let comm = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default();
         if !names.contains(&comm.trim_end()) {
             continue;
         }
         let stat = std::fs::read_to_string(t.path().join("schedstat")).unwrap_or_default();
-        total += stat
+        let mut f = stat
             .split_whitespace()
-            .next()
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0);
+            .map(|v| v.parse::<u64>().unwrap_or(0));
+        ns += f.next().unwrap_or(0);
+        runs += f.nth(1).unwrap_or(0);
     }
-    total
+    (ns, runs)
 }
 
 /// Sends each frame as one datagram.
@@ -403,11 +404,13 @@ fn case(c: &mut Criterion, pool: &[Vec<u8>], name: &str, sink: &mut dyn Sink, th
     g.finish();
     let sent = blaster.sent_frames;
     let (received, bad, note) = sink.received(sent);
-    let per_frame = |ns: u64| ns as f64 / (sent - frames0).max(1) as f64;
-    let cpu = per_frame(cpu_ns(threads).saturating_sub(cpu0));
+    let per_frame = |n: u64| n as f64 / (sent - frames0).max(1) as f64;
+    let (cpu1, runs1) = cpu_ns(threads);
+    let cpu = per_frame(cpu1.saturating_sub(cpu0.0));
+    let wakeups = per_frame(runs1.saturating_sub(cpu0.1));
     let sender = per_frame(own_cpu_ns().saturating_sub(sender0));
     println!(
-        "link_loopback case={name} sent={sent} received={received} lost={} cpu_ns_per_frame={cpu:.0} sender_cpu_ns_per_frame={sender:.0} {note}",
+        "link_loopback case={name} sent={sent} received={received} lost={} cpu_ns_per_frame={cpu:.0} wakeups_per_frame={wakeups:.2} sender_cpu_ns_per_frame={sender:.0} {note}",
         sent.saturating_sub(received)
     );
     assert!(
