@@ -3,13 +3,13 @@
 //! baseline, timed in the same process, is the same generator on the field's bounding
 //! rectangle without holes: the ratio is what concavity and holes cost.
 //!
-//! Usage: `cargo bench --bench survey_gen`. Runs from `STEPPE_BENCH_RUNS` (default 10 after
-//! one warm-up run; 1 under `cargo test --benches`). Prints
-//! `survey_gen case=... vertices=V holes=H transects=T waypoints=W best_ms=M` per case and the
-//! ratio.
+//! `cargo bench --bench survey_gen` (criterion). Prints
+//! `survey_gen case=... vertices=V holes=H transects=T waypoints=W` per case, then criterion's
+//! time per survey.
 
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use steppe::geo::{Enu, LatLon, LocalFrame};
 use steppe::plan::Area;
 use steppe::plan::camera::{AltOrGsd, Capture, Orientation, builtin_cameras, find_camera};
@@ -87,33 +87,16 @@ fn params() -> SurveyParams {
     }
 }
 
-fn best(runs: u32, area: &Area, p: &SurveyParams) -> (Survey, Duration) {
-    let mut s = generate(area, p).expect("survey");
-    let mut best = Duration::MAX;
-    for _ in 0..runs.max(1) {
-        let t = Instant::now();
-        s = black_box(generate(black_box(area), p).expect("survey"));
-        best = best.min(t.elapsed());
-    }
-    (s, best)
-}
-
-fn main() {
-    // `cargo bench` passes `--bench`; without it (`cargo test --benches`) one run is a smoke
-    // test.
-    let bench_mode = std::env::args().any(|a| a == "--bench");
-    let runs = std::env::var("STEPPE_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(if bench_mode { 10 } else { 1 });
+fn survey_gen(c: &mut Criterion) {
     let p = params();
     let field = hard_field();
     let rect = rectangle(&field);
-    let mut times = Vec::new();
-    for (name, area) in [("hard", &field), ("baseline-rectangle", &rect)] {
-        let (s, t) = best(runs, area, &p);
+    let mut g = c.benchmark_group("survey_gen");
+    g.sampling_mode(SamplingMode::Flat);
+    for (name, area) in [("hard", &field), ("baseline_rectangle", &rect)] {
+        let s: Survey = generate(area, &p).expect("survey");
         println!(
-            "survey_gen case={name} vertices={} holes={} area_ha={:.0} spacing_m={:.1} transects={} waypoints={} detours={} best_ms={:.1}",
+            "survey_gen case={name} vertices={} holes={} area_ha={:.0} spacing_m={:.1} transects={} waypoints={} detours={}",
             area.outer.len(),
             area.holes.len(),
             area.area_m2() / 10_000.0,
@@ -121,11 +104,22 @@ fn main() {
             s.transects.len(),
             s.path.len(),
             s.detours,
-            t.as_secs_f64() * 1000.0
         );
-        times.push(t.as_secs_f64());
+        g.bench_function(name, |b| {
+            b.iter(|| generate(black_box(area), &p).map(|s| s.path.len()))
+        });
     }
-    if let [hard, base] = times[..] {
-        println!("survey_gen ratio hard/baseline={:.2}", hard / base);
-    }
+    g.finish();
 }
+
+criterion_group! {
+    name = benches;
+    // Short runs (the whole of `scripts/bench` stays within minutes); `--measurement-time`
+    // and `--sample-size` on the command line override these.
+    config = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4))
+        .sample_size(10);
+    targets = survey_gen
+}
+criterion_main!(benches);

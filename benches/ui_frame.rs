@@ -1,13 +1,14 @@
 //! UI frame CPU time: the whole Fly view (map with trails, cards, HUD, messages) drawn
 //! headless by egui_kittest for two vehicles, with no trail and with 2-hour trails at 10 Hz
-//! (72 000 points each), in the same run. Reports the median time of one egui pass
-//! (layout and tessellation input; no GPU), and the ratio between the two.
+//! (72 000 points each), in the same run: the time of one egui pass (layout and the shapes
+//! handed to the tessellator; no GPU), measured by criterion.
 //!
-//! `cargo bench --bench ui_frame`
+//! `cargo bench --bench ui_frame`. Prints `ui_frame case=… trail_points=…` per case.
 
+use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::Duration;
 use steppe::geo::LatLon;
 use steppe::runtime::Snapshot;
 use steppe::ui::model::UiModel;
@@ -58,11 +59,13 @@ fn model(trail_points: usize) -> UiModel {
     m
 }
 
-fn median_frame_ms(m: UiModel) -> f64 {
-    struct S {
-        m: UiModel,
-        p: Panels,
-    }
+/// State of the harness: the model and the panels.
+struct S {
+    m: UiModel,
+    p: Panels,
+}
+
+fn harness(m: UiModel) -> Harness<'static, S> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1600.0, 1000.0))
         .with_accessibility_check(false)
@@ -74,22 +77,34 @@ fn median_frame_ms(m: UiModel) -> f64 {
             },
         );
     h.run();
-    let mut times: Vec<f64> = (0..60)
-        .map(|_| {
-            let t = Instant::now();
-            h.step();
-            t.elapsed().as_secs_f64() * 1000.0
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
+    h
 }
 
-fn main() {
-    let empty = median_frame_ms(model(1));
-    let long = median_frame_ms(model(72_000));
-    println!(
-        "ui frame (Fly view, 2 vehicles): no trail {empty:.2} ms; 2-hour trails (2 × 72 000 points) {long:.2} ms; ratio {:.2}×",
-        long / empty
-    );
+fn ui_frame(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ui_frame");
+    for (name, points) in [("no_trail", 1), ("two_hour_trails", 72_000)] {
+        let m = model(points);
+        let kept: usize = m
+            .snapshot
+            .vehicles
+            .iter()
+            .map(|v| m.tracks.trail(v.id).len())
+            .sum();
+        println!("ui_frame case={name} vehicles=2 trail_points={kept}");
+        let mut h = harness(m);
+        g.bench_function(name, |b| b.iter(|| h.step()));
+    }
+    g.finish();
 }
+
+criterion_group! {
+    name = benches;
+    // Short runs (the whole of `scripts/bench` stays within minutes); `--measurement-time`
+    // and `--sample-size` on the command line override these.
+    config = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(30);
+    targets = ui_frame
+}
+criterion_main!(benches);

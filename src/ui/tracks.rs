@@ -21,6 +21,23 @@ pub struct TrailPoint {
     pub alt_rel_m: f64,
     /// When, microseconds since the Unix epoch.
     pub t_us: u64,
+    /// Position as a fraction of the Web Mercator world square
+    /// ([`crate::tiles::world_fraction`]), worked out once so the map does not project every
+    /// point of a long trail again each frame.
+    pub world: [f64; 2],
+}
+
+impl TrailPoint {
+    /// A trail point (its Web Mercator position computed here).
+    pub fn new(lat_lon: LatLon, alt_rel_m: f64, t_us: u64) -> Self {
+        let (x, y) = crate::tiles::world_fraction(lat_lon.lat_deg, lat_lon.lon_deg);
+        Self {
+            lat_lon,
+            alt_rel_m,
+            t_us,
+            world: [x, y],
+        }
+    }
 }
 
 /// One photo position.
@@ -53,11 +70,11 @@ impl Tracks {
             }
         };
         if keep {
-            trail.push(TrailPoint {
-                lat_lon: p,
-                alt_rel_m: v.position.alt_rel_m.unwrap_or(0.0),
+            trail.push(TrailPoint::new(
+                p,
+                v.position.alt_rel_m.unwrap_or(0.0),
                 t_us,
-            });
+            ));
         }
     }
 

@@ -1,8 +1,49 @@
 //! Screen-space helpers for the map: "nice" round steps for graticules and scale bars, and
 //! trail decimation that drops points closer than a pixel or so to the last one drawn and
 //! cuts the line where it leaves the visible area, so a 2-hour trail costs little per frame.
+//! Trail points carry their Web Mercator position, which [`WorldToScreen`] maps to the screen
+//! with a multiply-add per point instead of the projector's logarithm and tangent.
 
-use egui::{Color32, Mesh, Painter, Pos2, Rect, Shape};
+use crate::tiles::world_fraction;
+use egui::{Color32, Mesh, Painter, Pos2, Rect, Shape, pos2};
+use walkers::{Projector, lat_lon};
+
+/// The map projector's transform for one frame, applied to positions already in Web Mercator
+/// world fractions ([`world_fraction`]): the projector is linear in them, so it is anchored at
+/// the screen centre and scaled by the world's width in pixels at the current zoom.
+#[derive(Debug, Clone, Copy)]
+pub struct WorldToScreen {
+    centre_world: [f64; 2],
+    centre_screen: [f64; 2],
+    px_per_world: f64,
+}
+
+impl WorldToScreen {
+    /// The transform of `proj` (a Web Mercator map, as every tile source here).
+    pub fn new(proj: &Projector) -> Self {
+        let at = proj.clip_rect().center();
+        let c = proj.unproject(at.to_vec2());
+        let (x, y) = world_fraction(c.y(), c.x());
+        let p = proj.projection();
+        let east = p.project(lat_lon(0.0, 180.0), proj.zoom()).x();
+        let west = p.project(lat_lon(0.0, -180.0), proj.zoom()).x();
+        Self {
+            centre_world: [x, y],
+            centre_screen: [f64::from(at.x), f64::from(at.y)],
+            px_per_world: east - west,
+        }
+    }
+
+    /// Screen position of a point at world fraction `w`.
+    pub fn apply(&self, w: [f64; 2]) -> Pos2 {
+        let [cx, cy] = self.centre_world;
+        let [sx, sy] = self.centre_screen;
+        pos2(
+            (sx + (w[0] - cx) * self.px_per_world) as f32,
+            (sy + (w[1] - cy) * self.px_per_world) as f32,
+        )
+    }
+}
 
 /// The largest 1-2-5 × 10ⁿ value not above `x` (for x > 0).
 pub fn nice_step(x: f64) -> f64 {
@@ -125,7 +166,37 @@ pub fn triangulate(pts: &[Pos2]) -> Vec<[u32; 3]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use egui::pos2;
+    use egui::vec2;
+    use walkers::{MapMemory, MercatorProjection};
+
+    #[test]
+    fn world_fractions_land_where_the_projector_puts_them() {
+        let centre = lat_lon(42.87, 74.6);
+        for zoom in [3.0, 12.0, 17.0, 20.0] {
+            let mut memory = MapMemory::default();
+            memory.set_zoom(zoom).expect("zoom in range");
+            let view = Rect::from_min_size(pos2(100.0, 40.0), vec2(1600.0, 1000.0));
+            let proj = Projector::new(view, &MercatorProjection, &memory, centre);
+            let t = WorldToScreen::new(&proj);
+            // Points up to about 2000 px from the centre in every direction.
+            let step_deg = 0.002 * 2f64.powf(14.0 - zoom);
+            for i in -6..=6 {
+                for j in -6..=6 {
+                    let (lat, lon) = (
+                        42.87 + f64::from(i) * step_deg,
+                        74.6 + f64::from(j) * step_deg,
+                    );
+                    let (x, y) = world_fraction(lat, lon);
+                    let expected = proj.project(lat_lon(lat, lon)).to_pos2();
+                    let got = t.apply([x, y]);
+                    assert!(
+                        (got - expected).length() < 0.01,
+                        "zoom {zoom}, ({lat}, {lon}): {got:?} against {expected:?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn nice_steps() {

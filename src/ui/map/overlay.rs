@@ -3,7 +3,7 @@
 //! trails, photo points, home, the vehicles, and in the Plan view the field, its zones, the
 //! transects of each part and the vertex handles.
 
-use super::geom::{nice_step, screen_decimated};
+use super::geom::{WorldToScreen, nice_step, screen_decimated};
 use crate::geo::LatLon;
 use crate::plan::mission_item::MissionItem;
 use crate::ui::model::{MissionTypeKey, UiModel, vehicle_label};
@@ -273,6 +273,7 @@ pub fn fence_and_rally(
 /// Trails, photo points, homes, missions and vehicles of the Fly view.
 pub fn fleet(painter: &Painter, proj: &Projector, m: &UiModel) {
     let rect = proj.clip_rect();
+    let world = WorldToScreen::new(proj);
     for (i, v) in m.snapshot.vehicles.iter().enumerate() {
         let colour = vehicle_colour(i);
         let fence = m.onboard.get(&(v.id, MissionTypeKey::Fence));
@@ -297,7 +298,7 @@ pub fn fleet(painter: &Painter, proj: &Projector, m: &UiModel) {
         }
         let trail = m.tracks.trail(v.id);
         let pts = screen_decimated(
-            trail.iter().map(|t| to_screen(proj, t.lat_lon)),
+            trail.iter().map(|t| world.apply(t.world)),
             1.5,
             rect.expand(50.0),
         );
@@ -394,3 +395,7 @@ pub fn fleet(painter: &Painter, proj: &Projector, m: &UiModel) {
         painter.line_segment([p + vec2(0.0, -14.0), p + vec2(0.0, 14.0)], s);
     }
 }
+
+#[cfg(test)]
+#[path = "overlay_tests.rs"]
+mod tests;
