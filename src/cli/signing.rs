@@ -4,10 +4,11 @@
 
 use super::common::{LinkArgs, find_vehicle};
 use crate::protocol::signing::{SigningConfig, SigningKey};
+use crate::runtime::keys::{KeyFileError, random_key, read_key_file, write_key_file};
 use crate::runtime::{Event, Request};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -33,7 +34,7 @@ impl SigningArgs {
     /// The key the options name, if any.
     pub fn key(&self) -> Result<Option<SigningKey>> {
         if let Some(path) = &self.signing_key {
-            return read_key_file(path).map(Some);
+            return Ok(Some(read_key_file(path)?));
         }
         if let Some(var) = &self.signing_passphrase_env {
             let pass = std::env::var(var).with_context(|| {
@@ -59,66 +60,6 @@ impl SigningArgs {
             strict: self.signing_strict,
         }))
     }
-}
-
-/// Reads a key file, refusing one that other users can read (as ssh does with private keys).
-pub fn read_key_file(path: &Path) -> Result<SigningKey> {
-    let data = std::fs::read(path)
-        .with_context(|| format!("cannot read signing key file {}", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            bail!(
-                "signing key file {} can be read by other users (mode {mode:o}): run `chmod 600 {}`",
-                path.display(),
-                path.display()
-            );
-        }
-    }
-    SigningKey::parse(&data).with_context(|| format!("signing key file {}", path.display()))
-}
-
-/// Writes a key file readable by its owner only; refuses to replace an existing file unless
-/// `force`.
-pub fn write_key_file(path: &Path, key: &SigningKey, force: bool) -> Result<()> {
-    use std::io::Write as _;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true);
-    if force {
-        opts.create(true).truncate(true);
-    } else {
-        opts.create_new(true);
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path).with_context(|| {
-        if path.exists() && !force {
-            format!("{} exists (use --force to replace it)", path.display())
-        } else {
-            format!("cannot create {}", path.display())
-        }
-    })?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    f.write_all(format!("{}\n", key.to_hex()).as_bytes())?;
-    f.sync_all()?;
-    Ok(())
-}
-
-/// A new random key from the operating system's generator.
-pub fn random_key() -> Result<SigningKey> {
-    let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes)
-        .map_err(|e| anyhow::anyhow!("the system's random generator failed: {e}"))?;
-    Ok(SigningKey::from_bytes(bytes)?)
 }
 
 /// `steppe signing` subcommands.
@@ -156,7 +97,10 @@ pub fn run(cmd: SigningCmd) -> Result<ExitCode> {
     match cmd {
         SigningCmd::Keygen { file, force } => {
             let key = random_key()?;
-            write_key_file(&file, &key, force)?;
+            write_key_file(&file, &key, force).map_err(|e| match e {
+                KeyFileError::Exists { .. } => anyhow::anyhow!("{e} (use --force to replace it)"),
+                other => other.into(),
+            })?;
             println!(
                 "wrote a new signing key to {} (id {}, readable by you only)",
                 file.display(),

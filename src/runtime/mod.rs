@@ -12,6 +12,7 @@
 //! a GUI sleep until something changed.
 
 mod engine;
+pub mod keys;
 mod log_ops;
 mod ops;
 
