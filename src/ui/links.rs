@@ -1,10 +1,10 @@
 //! The link manager: every link with its state and counters, remove, and add by connection
 //! string (UDP, TCP, serial with the ports found on this machine and a baud choice).
 
-use crate::link::{LinkSpec, LinkState};
+use crate::link::{LinkSpec, LinkState, LinkStats};
 use crate::ui::i18n::{tr, trf};
 use crate::ui::model::{UiCommand, UiModel};
-use crate::ui::theme::palette;
+use crate::ui::theme::{Palette, palette};
 use egui::{RichText, Ui};
 
 /// Common telemetry radio speeds.
@@ -21,9 +21,16 @@ pub fn links_ui(ui: &mut Ui, m: &mut UiModel, new_link: &mut String) {
     }
     egui::Grid::new("links")
         .striped(true)
-        .num_columns(5)
+        .num_columns(6)
         .show(ui, |ui| {
-            for h in [tr("Link"), tr("State"), tr("Received"), tr("Sent"), ""] {
+            for h in [
+                tr("Link"),
+                tr("State"),
+                tr("Received"),
+                tr("Sent"),
+                tr("Signing"),
+                "",
+            ] {
                 ui.label(RichText::new(h).strong());
             }
             ui.end_row();
@@ -62,6 +69,7 @@ pub fn links_ui(ui: &mut Ui, m: &mut UiModel, new_link: &mut String) {
                     tr("heard")
                 ));
                 ui.label(format!("{} {}", l.stats.tx_frames, tr("frames")));
+                signing_cell(ui, &l.stats, &p);
                 if ui.button(tr("Remove")).clicked() {
                     m.ask(
                         trf("Remove link {link}?", &[("link", l.spec.to_string())]),
@@ -119,4 +127,44 @@ pub fn links_ui(ui: &mut Ui, m: &mut UiModel, new_link: &mut String) {
             });
         }
     }
+}
+
+/// A link's signing status: "signed" with the count of correctly signed frames, and the
+/// frames that were not (unsigned, bad signature, replayed, too old, ignored) in the warning
+/// colour when there are any; "strict" when such frames are ignored.
+fn signing_cell(ui: &mut Ui, stats: &LinkStats, p: &Palette) {
+    let Some(c) = stats.signing else {
+        ui.label(RichText::new(tr("off")).color(p.stale));
+        return;
+    };
+    let count = |n: u64| [("n", n.to_string())];
+    // One line: a wrapped cell would break after every word in the grid's narrow column.
+    ui.horizontal(|ui| {
+        let valid = RichText::new(trf("signed · {n} valid", &count(c.valid))).strong();
+        ui.label(if c.valid > 0 {
+            valid.color(p.good)
+        } else {
+            valid
+        });
+        for (n, text) in [
+            (c.unsigned, trf("{n} unsigned", &count(c.unsigned))),
+            (
+                c.bad_signature,
+                trf("{n} bad signature", &count(c.bad_signature)),
+            ),
+            (c.replayed, trf("{n} replayed", &count(c.replayed))),
+            (c.too_old, trf("{n} too old", &count(c.too_old))),
+        ] {
+            if n > 0 {
+                ui.label(RichText::new(text).color(p.warn).strong());
+            }
+        }
+        if stats.signing_strict {
+            ui.label(RichText::new(tr("strict")).strong());
+            if c.ignored > 0 {
+                let text = trf("{n} ignored", &count(c.ignored));
+                ui.label(RichText::new(text).color(p.warn).strong());
+            }
+        }
+    });
 }
