@@ -27,6 +27,8 @@ pub struct AppCore {
         std::collections::BTreeMap<crate::runtime::RequestId, (crate::vehicle::VehicleId, String)>,
     /// A log being replayed instead of the live links.
     pub(super) replay: Option<super::replay::ReplaySession>,
+    /// A signing change the engine could not take yet (sent again next frame).
+    pub(super) signing_unsent: Option<Option<crate::protocol::signing::SigningConfig>>,
 }
 
 fn op_label(op: &MissionOp) -> String {
@@ -46,6 +48,7 @@ impl AppCore {
             param_sets: Default::default(),
             param_queue: Default::default(),
             replay: None,
+            signing_unsent: None,
         }
     }
 
@@ -80,6 +83,7 @@ impl AppCore {
             changed = true;
         }
         self.feed_params();
+        self.resend_signing();
         changed
     }
 
@@ -107,7 +111,7 @@ impl AppCore {
         self.backend.as_ref().map_or(0, BackendHandle::next_id)
     }
 
-    fn track(&mut self, op: Operation) {
+    pub(super) fn track(&mut self, op: Operation) {
         self.model.ops.push(op);
         let finished = self
             .model
@@ -133,6 +137,7 @@ impl AppCore {
                 | UiCommand::LogList { .. }
                 | UiCommand::LogDownload { .. }
                 | UiCommand::LogErase { .. }
+                | UiCommand::SetupSigning { .. }
         );
         if to_vehicle && self.replay.is_some() {
             let t = tr("Replay: commands are not sent to vehicles. Close the replay to fly.");
@@ -144,6 +149,9 @@ impl AppCore {
             | UiCommand::LogDownload { .. }
             | UiCommand::LogErase { .. }
             | UiCommand::LogCancel { .. } => self.dispatch_log(cmd),
+            UiCommand::SetSigning(_) | UiCommand::SetupSigning { .. } => {
+                self.dispatch_signing(id, cmd);
+            }
             UiCommand::Replay(c) => self.replay_command(c),
             UiCommand::OpenReplay(path) => {
                 if let Err(e) = self.open_replay(&path) {

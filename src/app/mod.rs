@@ -11,6 +11,7 @@ mod logs;
 pub mod replay;
 mod replay_compare;
 mod replay_export;
+mod signing;
 
 pub use self::core::AppCore;
 use crate::link::LinkSpec;
@@ -23,6 +24,7 @@ use crate::ui::settings::{MapBackground, Settings, config_dir};
 use crate::ui::{Panels, root_ui, theme};
 use anyhow::{Result, anyhow};
 use demo::DemoPilot;
+pub use signing::{SigningStart, start_signing};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,6 +46,8 @@ pub struct AppOptions {
     pub tiles: Option<PathBuf>,
     /// A tlog to replay at start.
     pub replay: Option<PathBuf>,
+    /// Where this run's MAVLink 2 signing comes from.
+    pub signing: SigningStart,
 }
 
 /// The eframe app.
@@ -284,6 +288,11 @@ pub fn run(opts: AppOptions) -> Result<()> {
             }
         }
     }
+    let key_dir = settings_path
+        .as_ref()
+        .and_then(|p| p.parent().map(PathBuf::from));
+    let (signing_cfg, signing, signing_warning) =
+        start_signing(&settings.signing, &opts.signing, key_dir);
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Steppe")
@@ -301,12 +310,17 @@ pub fn run(opts: AppOptions) -> Result<()> {
                 links,
                 tlog: opts.tlog.clone(),
                 repaint: Some(repaint),
+                signing: signing_cfg,
                 ..BackendConfig::default()
             })?;
             let mut model = UiModel {
                 settings,
+                signing,
                 ..UiModel::default()
             };
+            if let Some(w) = signing_warning {
+                model.push_log(None, crate::ui::model::severity::WARNING, w);
+            }
             model.plan.boundary = opts.plan_boundary.clone();
             model.plan.dirty = true;
             if let Some(e) = problem {

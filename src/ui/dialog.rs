@@ -26,6 +26,8 @@ pub enum Purpose {
     SaveExport,
     /// The folder onboard logs are downloaded to.
     LogFolder,
+    /// A MAVLink signing key file.
+    SigningKey,
 }
 
 /// A dialog in progress.
@@ -63,6 +65,7 @@ impl Pending {
                     Purpose::OpenLog => d.add_filter("Telemetry log", &["tlog"]).pick_file(),
                     Purpose::SaveExport => d.save_file(),
                     Purpose::LogFolder => d.pick_folder(),
+                    Purpose::SigningKey => d.pick_file(),
                     Purpose::SaveParams => d.add_filter("Parameters", PARAM_EXT).save_file(),
                     Purpose::SavePart(_) | Purpose::SaveMission => d
                         .add_filter("QGroundControl plan", &["plan"])

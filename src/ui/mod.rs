@@ -17,6 +17,8 @@ pub mod replay;
 pub mod replay_export;
 pub mod settings;
 pub mod settings_ui;
+pub mod signing;
+pub mod signing_ui;
 pub mod theme;
 pub mod tracks;
 pub mod widgets;
@@ -243,8 +245,9 @@ pub fn root_ui(ui: &mut Ui, m: &mut UiModel, g: &mut Panels) {
             egui::CentralPanel::default().show(ui, |ui| logs_ui::logs_ui(ui, m, &mut g.dialog));
         }
         View::Settings => {
-            egui::CentralPanel::default()
-                .show(ui, |ui| settings_ui::settings_ui(ui, m, &mut g.prefetch));
+            egui::CentralPanel::default().show(ui, |ui| {
+                settings_ui::settings_ui(ui, m, &mut g.prefetch, &mut g.dialog)
+            });
         }
     }
     fly::actions::confirm_ui(ui.ctx(), m);

@@ -101,6 +101,15 @@ pub enum UiCommand {
         /// Vehicle.
         target: VehicleId,
     },
+    /// Sign every link with this configuration (`None`: stop signing).
+    SetSigning(Option<crate::protocol::signing::SigningConfig>),
+    /// Give a vehicle a signing key, or with `None` turn its signing off (already confirmed).
+    SetupSigning {
+        /// Vehicle.
+        target: VehicleId,
+        /// The key, or `None` for off.
+        key: Option<crate::protocol::signing::SigningKey>,
+    },
 }
 
 /// A dangerous action waiting for the operator to confirm it.
@@ -250,6 +259,8 @@ pub struct UiModel {
     pub replay: Option<crate::ui::replay::ReplayView>,
     /// The autopilots' onboard logs.
     pub logs: crate::ui::logs::LogsModel,
+    /// MAVLink 2 signing: the key in use and the Settings section's inputs.
+    pub signing: crate::ui::signing::SigningModel,
 }
 
 /// [`MissionType`] as a map key.

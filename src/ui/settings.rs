@@ -1,5 +1,5 @@
 //! Settings kept between runs: links, map source, units, language, theme, UI scale, alert
-//! thresholds and the pre-flight checklist. Stored as JSON in the user's config folder
+//! thresholds, the pre-flight checklist and signing (its key file's path, never the key). Stored as JSON in the user's config folder
 //! (`$STEPPE_CONFIG_DIR`, else `$XDG_CONFIG_HOME/steppe`, else `~/.config/steppe`), written
 //! atomically with owner-only permissions. A missing file gives the defaults; a broken one
 //! gives the defaults and a message saying what was wrong (the file is kept aside, not lost).
@@ -61,6 +61,19 @@ pub struct MapSettings {
     pub custom: Vec<CustomSource>,
 }
 
+/// MAVLink 2 signing as kept between runs: whether to sign, how strictly, and where the key
+/// file is. The key itself is never stored here (nor the passphrase it came from).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SigningSettings {
+    /// Sign outgoing frames and check incoming ones.
+    pub enabled: bool,
+    /// Ignore frames that are not correctly signed instead of flagging them.
+    pub strict: bool,
+    /// The key file (owner-only permissions).
+    pub key_file: Option<PathBuf>,
+}
+
 /// One pre-flight checklist entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChecklistItem {
@@ -97,6 +110,8 @@ pub struct Settings {
     pub checklist: Vec<ChecklistItem>,
     /// Where onboard logs are downloaded to.
     pub log_folder: String,
+    /// MAVLink 2 signing (no secrets: the key stays in its own file).
+    pub signing: SigningSettings,
 }
 
 impl Default for Settings {
@@ -113,6 +128,7 @@ impl Default for Settings {
             sound: true,
             checklist: default_checklist(),
             log_folder: super::logs::default_folder(),
+            signing: SigningSettings::default(),
         }
     }
 }
@@ -268,6 +284,11 @@ mod tests {
             url: "https://example.org/{z}/{x}/{y}.jpg".into(),
         });
         s.map.background = MapBackground::Custom(0);
+        s.signing = SigningSettings {
+            enabled: true,
+            strict: true,
+            key_file: Some(dir.join("signing.key")),
+        };
         s.save(&path).expect("save");
         let (back, err) = Settings::load(&path);
         assert!(err.is_none());

@@ -1,6 +1,8 @@
 //! The Settings view: language, theme, UI scale, units, map background and user tile
-//! sources, alert thresholds and sound. Changes apply at once and are saved on exit.
+//! sources, alert thresholds and sound on the left; MAVLink 2 signing and the offline map of
+//! the plan area on the right. Changes apply at once and are saved on exit.
 
+use crate::ui::dialog::Pending;
 use crate::ui::i18n::{Language, tr};
 use crate::ui::map::prefetch::{PrefetchPanel, prefetch_ui};
 use crate::ui::model::UiModel;
@@ -8,16 +10,34 @@ use crate::ui::settings::{CustomSource, MapBackground, Theme, Units};
 use crate::ui::widgets::{slider, text_field};
 use egui::{RichText, Ui};
 
-/// The Settings view. `prefetch` is the "prepare offline map" form's state.
-pub fn settings_ui(ui: &mut Ui, m: &mut UiModel, prefetch: &mut PrefetchPanel) {
-    general(ui, m);
-    ui.separator();
-    ui.label(RichText::new(tr("Offline map of the plan area")).strong());
-    let source = m.settings.online_source().and_then(Result::ok);
-    let ctx = ui.ctx().clone();
-    if let Some(path) = prefetch_ui(ui, prefetch, source, &m.plan.boundary, ctx) {
-        m.settings.map.background = MapBackground::Offline(path);
-    }
+/// The Settings view. `prefetch` is the "prepare offline map" form's state; `dialog` the
+/// file dialog (for a signing key file).
+pub fn settings_ui(
+    ui: &mut Ui,
+    m: &mut UiModel,
+    prefetch: &mut PrefetchPanel,
+    dialog: &mut Option<Pending>,
+) {
+    egui::ScrollArea::vertical()
+        .id_salt("settings")
+        .show(ui, |ui| {
+            ui.columns(2, |cols| {
+                let [left, right] = cols else { return };
+                // Left-aligned, not justified: buttons keep their size, text its spacing.
+                let top_down = egui::Layout::top_down(egui::Align::Min);
+                left.with_layout(top_down, |ui| general(ui, m));
+                right.with_layout(top_down, |ui| {
+                    crate::ui::signing_ui::signing_ui(ui, m, dialog);
+                    ui.separator();
+                    ui.label(RichText::new(tr("Offline map of the plan area")).strong());
+                    let source = m.settings.online_source().and_then(Result::ok);
+                    let ctx = ui.ctx().clone();
+                    if let Some(path) = prefetch_ui(ui, prefetch, source, &m.plan.boundary, ctx) {
+                        m.settings.map.background = MapBackground::Offline(path);
+                    }
+                });
+            });
+        });
 }
 
 fn general(ui: &mut Ui, m: &mut UiModel) {
