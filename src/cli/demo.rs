@@ -7,11 +7,13 @@ use super::common::{connect, request_and_wait};
 use super::record::install_ctrl_c;
 use super::sim::{SimArgs, server_config};
 use super::watch::watch_loop;
+use crate::app::SigningStart;
 use crate::geo::LatLon;
 use crate::link::LinkSpec;
 use crate::plan::mission_item::{cmd, frame};
 use crate::plan::{MissionItem, MissionType};
 use crate::protocol::actions::VehicleAction;
+use crate::protocol::signing::{SigningConfig, SigningKey};
 use crate::runtime::{BackendHandle, Event, MissionOp, Request};
 use crate::sim::server::spawn;
 use crate::vehicle::VehicleId;
@@ -207,8 +209,9 @@ fn demo_tiles() -> Option<std::path::PathBuf> {
         .find(|p| p.is_dir())
 }
 
-/// The demo's two simulated copters on a loopback port, and the link to them.
-fn demo_sims() -> Result<(crate::sim::server::SimHandle, LinkSpec)> {
+/// The demo's two simulated copters on a loopback port, and the link to them. With a key
+/// they start signing with it, as vehicles set up earlier would.
+fn demo_sims(key: Option<SigningKey>) -> Result<(crate::sim::server::SimHandle, LinkSpec)> {
     let args = SimArgs {
         vehicles: 2,
         listen: Some(LinkSpec::UdpIn {
@@ -217,7 +220,9 @@ fn demo_sims() -> Result<(crate::sim::server::SimHandle, LinkSpec)> {
         }),
         ..SimArgs::default()
     };
-    let sim = spawn(server_config(&args)?)?;
+    let mut cfg = server_config(&args)?;
+    cfg.signing = key;
+    let sim = spawn(cfg)?;
     let link = LinkSpec::UdpOut {
         host: "127.0.0.1".into(),
         port: sim.local_addr().port(),
@@ -225,16 +230,27 @@ fn demo_sims() -> Result<(crate::sim::server::SimHandle, LinkSpec)> {
     Ok((sim, link))
 }
 
-fn gui(demo: bool, tlog: Option<std::path::PathBuf>) -> Result<ExitCode> {
+fn gui(
+    demo: bool,
+    tlog: Option<std::path::PathBuf>,
+    signing: Option<SigningConfig>,
+) -> Result<ExitCode> {
+    let demo_key = signing.as_ref().map(|c| c.key.clone());
+    let signing = match signing {
+        Some(cfg) => SigningStart::CommandLine(cfg),
+        None if demo => SigningStart::Unsigned,
+        None => SigningStart::Settings,
+    };
     let mut opts = crate::app::AppOptions {
         tlog,
         use_settings_links: !demo,
         demo,
+        signing,
         ..Default::default()
     };
     let mut sim_handle = None;
     if demo {
-        let (sim, link) = demo_sims()?;
+        let (sim, link) = demo_sims(demo_key)?;
         opts.links.push(link);
         opts.plan_boundary = demo_field(crate::sim::config::DEFAULT_HOME);
         opts.tiles = demo_tiles();
@@ -247,11 +263,18 @@ fn gui(demo: bool, tlog: Option<std::path::PathBuf>) -> Result<ExitCode> {
     result.map(|()| ExitCode::SUCCESS)
 }
 
-/// Runs the default command: the window, or with `terminal` the terminal live view.
-pub fn run(demo: bool, terminal: bool, record: &super::common::RecordArgs) -> Result<ExitCode> {
+/// Runs the default command: the window, or with `terminal` the terminal live view. Signing
+/// options override the app's settings for this run; the demo is unsigned without them.
+pub fn run(
+    demo: bool,
+    terminal: bool,
+    record: &super::common::RecordArgs,
+    signing: &super::signing::SigningArgs,
+) -> Result<ExitCode> {
+    let signing = signing.config()?;
     let tlog = record.session_file()?;
     if !terminal {
-        return gui(demo, tlog);
+        return gui(demo, tlog, signing);
     }
     let stop = Arc::new(AtomicBool::new(false));
     install_ctrl_c(Arc::clone(&stop));
@@ -262,14 +285,14 @@ pub fn run(demo: bool, terminal: bool, record: &super::common::RecordArgs) -> Re
                 port: 14_550,
             }],
             tlog,
-            None,
+            signing,
         )?;
         watch_loop(&mut h, None, &stop);
         h.shutdown();
         return Ok(ExitCode::SUCCESS);
     }
-    let (sim, link) = demo_sims()?;
-    let mut h = connect(&[link], tlog, None)?;
+    let (sim, link) = demo_sims(signing.as_ref().map(|c| c.key.clone()))?;
+    let mut h = connect(&[link], tlog, signing)?;
     fly_demo(&mut h, &stop)?;
     watch_loop(&mut h, None, &stop);
     h.shutdown();

@@ -43,6 +43,10 @@ pub struct Cli {
     /// Session recording of the live view.
     #[command(flatten)]
     pub record: common::RecordArgs,
+    /// MAVLink 2 signing for this run, overriding the settings (with `--demo`, the simulated
+    /// vehicles get the key too).
+    #[command(flatten)]
+    pub signing: SigningArgs,
     /// Log verbosity for diagnostics on stderr (error, warn, info, debug, trace).
     #[arg(long, global = true, default_value = "warn")]
     pub log: String,
@@ -112,7 +116,7 @@ pub fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .try_init();
     let result = match cli.command {
-        None => demo::run(cli.demo, cli.terminal, &cli.record),
+        None => demo::run(cli.demo, cli.terminal, &cli.record, &cli.signing),
         Some(Cmd::Sim(a)) => sim::run(a),
         Some(Cmd::Watch(a)) => watch::run(a),
         Some(Cmd::Command(a)) => vehicle_cmd::run(a),
