@@ -134,6 +134,16 @@ fn transfers_through_a_lossy_57600_baud_proxy_return_exactly_the_items() {
         );
         assert!(f.duplicated > 0, "{dir}: nothing duplicated");
     }
+    // The loss the operator is shown (from sequence numbers) is the loss that happened, even
+    // with jitter reordering most frames.
+    let f = st.to_gcs;
+    let real = 100.0 * (f.lost + f.overflowed) as f64 / f.offered.max(1) as f64;
+    let shown = h.snapshot().links[0].stats.loss_pct_of(1);
+    println!("loss shown {shown:.1} %, real {real:.1} %");
+    assert!(
+        (shown - real).abs() < 4.0,
+        "shown {shown:.1} %, real {real:.1} %"
+    );
 }
 
 /// Waits for the result of request `rid`, at most `within`; returns it with the time taken.
