@@ -217,6 +217,11 @@ fn a_full_tmpfs_stops_the_recording_with_an_alert_and_keeps_the_file_valid() {
     assert!(data.len() > 20_000, "{} bytes", data.len());
     let mut r = TlogReader::new(&data);
     let n = r.by_ref().count();
+    println!(
+        "the full disk kept {} bytes: {n} whole records and {} bytes of a cut one",
+        data.len(),
+        r.stats().truncated_tail_bytes
+    );
     assert!(n > 300, "{n} records");
     assert_eq!(
         r.stats().bad_bytes,
