@@ -51,6 +51,7 @@ fn pure_modules_import_no_gui_or_async_runtime() {
         "alerts",
         "tiles",
         "ui/plan/model.rs",
+        "ui/recording_alert.rs",
     ];
     // The simulator's UDP server and the tile downloader are I/O edges.
     let edges = [

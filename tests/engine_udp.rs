@@ -7,8 +7,7 @@ use common::*;
 use std::time::Duration;
 use steppe::geo::LatLon;
 use steppe::log::tlog::TlogReader;
-use steppe::plan::mission_item::{cmd, frame};
-use steppe::plan::{MissionItem, MissionType};
+use steppe::plan::MissionType;
 use steppe::protocol::actions::VehicleAction;
 use steppe::runtime::{Event, MissionOp, OpError, Request};
 use steppe::vehicle::{Autopilot, VehicleClass, VehicleId};
@@ -28,58 +27,6 @@ fn act(
         Event::CommandDone { result, .. } => result,
         other => panic!("{other:?}"),
     }
-}
-
-fn items(kind: MissionType, n: usize) -> Vec<MissionItem> {
-    let base = LatLon::new(-35.36, 149.16);
-    (0..n)
-        .map(|i| {
-            let p = base.destination(45.0, 10.0 * i as f64);
-            match kind {
-                MissionType::Mission if i == 0 => MissionItem {
-                    frame: frame::GLOBAL,
-                    current: true,
-                    ..MissionItem::nav(cmd::NAV_WAYPOINT, p, 584.0)
-                },
-                MissionType::Mission => {
-                    MissionItem::nav(cmd::NAV_WAYPOINT, p, 30.0 + (i % 50) as f32)
-                }
-                MissionType::Fence => MissionItem {
-                    params: [n as f32, 0.0, 0.0, 0.0],
-                    ..MissionItem::nav(cmd::NAV_FENCE_POLYGON_VERTEX_INCLUSION, p, 0.0)
-                },
-                MissionType::Rally => MissionItem::nav(cmd::NAV_RALLY_POINT, p, 50.0),
-            }
-        })
-        .collect()
-}
-
-fn transfer(
-    h: &mut steppe::runtime::BackendHandle,
-    target: VehicleId,
-    op: MissionOp,
-) -> Result<Vec<MissionItem>, OpError> {
-    let id = h.next_id();
-    match result_of(
-        h,
-        Request::Mission { id, target, op },
-        id,
-        Duration::from_secs(300),
-    ) {
-        Event::MissionDone { result, .. } => result,
-        other => panic!("{other:?}"),
-    }
-}
-
-/// Mission downloads from ArduPilot replace item 0 with the current home: compare the rest.
-fn same_items(kind: MissionType, sent: &[MissionItem], got: &[MissionItem]) -> bool {
-    let skip = usize::from(kind == MissionType::Mission);
-    sent.len() == got.len()
-        && sent
-            .iter()
-            .zip(got)
-            .skip(skip)
-            .all(|(a, b)| a.same_on_wire(b))
 }
 
 #[test]

@@ -349,6 +349,17 @@ impl AppCore {
                     ),
                 };
                 m.push_log(None, text.0, text.1);
+                match crate::ui::recording_alert::RecordingAlert::from_status(&r) {
+                    // Raised once per file (the final status repeats the error).
+                    Some(a) if m.recording_alert.as_ref().map(|x| &x.path) != Some(&a.path) => {
+                        m.recording_alert = Some(a);
+                        m.new_alarm = m.new_alarm.max(Some(crate::alerts::Severity::Warning));
+                    }
+                    Some(_) => {}
+                    // A new recording started: the old alert is over.
+                    None if !r.closed => m.recording_alert = None,
+                    None => {}
+                }
             }
             Event::Warning(w) => m.push_log(None, severity::WARNING, w),
             Event::SigningSetupDone { id, result } => {

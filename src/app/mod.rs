@@ -96,7 +96,7 @@ impl SteppeApp {
             return;
         }
         let due = self.last_tone.is_none_or(|t| t.elapsed() >= TONE_REPEAT);
-        let pattern = match (new, m.alerts.alarm()) {
+        let pattern = match (new, m.alarm()) {
             (Some(s), _) => Some(s),
             (None, Some(s)) if due => Some(s),
             _ => None,
@@ -122,7 +122,7 @@ impl SteppeApp {
                 Err(_) => {}
             }
         }
-        if m.alerts.alarm().is_some() {
+        if m.alarm().is_some() {
             ctx.request_repaint_after(TONE_REPEAT);
         }
     }

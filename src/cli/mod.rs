@@ -11,6 +11,7 @@ pub(crate) mod mission;
 mod params;
 pub(crate) mod plan;
 mod plan_survey;
+mod proxy;
 mod record;
 mod replay;
 pub(crate) mod signing;
@@ -24,6 +25,7 @@ mod vehicle_cmd;
 mod watch;
 
 pub use demo::{demo_fence, demo_mission, demo_rally};
+pub use proxy::{ProxyArgs, proxy_config};
 pub use signing::SigningArgs;
 pub use sim::{SimArgs, server_config as sim_config};
 
@@ -60,6 +62,9 @@ pub struct Cli {
 pub enum Cmd {
     /// Run simulated ArduPilot-like vehicles speaking MAVLink 2 over UDP.
     Sim(sim::SimArgs),
+    /// Forward UDP between a ground station and a vehicle through a lossy link (loss,
+    /// duplication, reordering, jitter, a radio's baud cap).
+    Proxy(proxy::ProxyArgs),
     /// Live terminal view of every vehicle heard on the links.
     Watch(watch::WatchArgs),
     /// Send one command to a vehicle and report its answer.
@@ -118,6 +123,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         None => demo::run(cli.demo, cli.terminal, &cli.record, &cli.signing),
         Some(Cmd::Sim(a)) => sim::run(a),
+        Some(Cmd::Proxy(a)) => proxy::run(a),
         Some(Cmd::Watch(a)) => watch::run(a),
         Some(Cmd::Command(a)) => vehicle_cmd::run(a),
         Some(Cmd::Mission(a)) => mission::run(a),

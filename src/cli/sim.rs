@@ -85,6 +85,14 @@ pub struct SimArgs {
     /// SETUP_SIGNING.
     #[command(flatten)]
     pub signing: super::signing::SigningArgs,
+    /// Send ATTITUDE and GLOBAL_POSITION_INT at least this often (Hz, 1 to 50), whatever the
+    /// ground station asks.
+    #[arg(long, value_name = "HZ", value_parser = |s: &str| super::common::ranged(s, 1.0, 50.0, "a rate in Hz"))]
+    pub rate_hz: Option<f64>,
+    /// Run the vehicles' clocks (telemetry rates, heartbeats) on flight time: with --speedup
+    /// the link carries all the telemetry of the faster flight (for soak tests).
+    #[arg(long)]
+    pub flight_clock: bool,
 }
 
 impl Default for SimArgs {
@@ -111,6 +119,8 @@ impl Default for SimArgs {
             drop_photos_within: None,
             drop_photos_between: None,
             signing: super::signing::SigningArgs::default(),
+            rate_hz: None,
+            flight_clock: false,
         }
     }
 }
@@ -175,6 +185,7 @@ pub fn server_config(a: &SimArgs) -> Result<SimServerConfig> {
         }
         base.photo_drop.between_s = Some((v[0], v[1]));
     }
+    base.stream_hz = a.rate_hz;
     let mission = MissionServerConfig {
         capacity: a.item_limit,
         drop_requests_pct: a.drop_mission_requests,
@@ -209,6 +220,7 @@ pub fn server_config(a: &SimArgs) -> Result<SimServerConfig> {
         from_gcs: faults,
         seed: a.seed,
         signing: a.signing.key()?,
+        flight_clock: a.flight_clock,
     })
 }
 

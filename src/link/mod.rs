@@ -6,6 +6,7 @@
 //! takes raw frames to write from its own channel. Dropping that sender stops the task.
 
 pub mod backoff;
+pub mod proxy;
 mod serial;
 pub mod spec;
 pub mod stats;

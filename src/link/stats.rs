@@ -15,6 +15,8 @@ pub struct SeqTracker {
     /// Frames repeated (same sequence as the previous one).
     pub duplicates: u64,
     late_streak: u8,
+    /// Bit `i` set: sequence `last_seq - 1 - i` was counted lost and has not turned up since.
+    missing: u128,
 }
 
 impl SeqTracker {
@@ -28,15 +30,26 @@ impl SeqTracker {
                     self.duplicates += 1;
                     return;
                 }
-                g if g < 128 => self.lost += u64::from(g - 1),
-                // A late (reordered) frame: it was counted as lost when the gap opened. Several
-                // in a row mean the sequence jumped (a long outage or a reboot): follow it.
+                g if g < 128 => {
+                    self.lost += u64::from(g - 1);
+                    // The skipped numbers become bits 0..g-1 below the new last sequence.
+                    self.missing = (self.missing << g) | ((1u128 << (g - 1)) - 1);
+                }
+                // A late (reordered) frame that was counted as lost when its gap opened: it
+                // is not lost after all, however many arrive late in a row.
+                _ if self.missing & (1u128 << (last.wrapping_sub(seq) - 1)) != 0 => {
+                    self.missing &= !(1u128 << (last.wrapping_sub(seq) - 1));
+                    self.lost = self.lost.saturating_sub(1);
+                    return;
+                }
+                // Behind, but not a number counted lost: several in a row mean the sequence
+                // jumped (a long outage or a reboot): follow it.
                 _ => {
                     self.late_streak += 1;
                     if self.late_streak < 3 {
-                        self.lost = self.lost.saturating_sub(1);
                         return;
                     }
+                    self.missing = 0;
                 }
             }
         }
@@ -129,6 +142,21 @@ mod tests {
             t.note(s);
         }
         assert_eq!((t.received, t.lost), (5, 0));
+    }
+
+    #[test]
+    fn heavy_reordering_is_not_loss() {
+        // Jitter longer than several frame intervals: runs of late frames.
+        let mut t = SeqTracker::default();
+        for s in [0u8, 4, 5, 1, 2, 3, 9, 6, 7, 8, 10] {
+            t.note(s);
+        }
+        assert_eq!((t.received, t.lost), (11, 0));
+        // A frame really lost in the middle still counts.
+        for s in [13u8, 11] {
+            t.note(s);
+        }
+        assert_eq!(t.lost, 1);
     }
 
     #[test]

@@ -6,12 +6,14 @@
 //! loses at most about a second). The format has no header or index to update, so whatever
 //! reached the disk is a valid tlog; a half-written last record is skipped by every reader.
 //! A write error (disk full, USB stick pulled) stops the recording with a clear status; it
-//! never stops the ground station.
+//! never stops the ground station. Records still in memory at that moment are discarded rather
+//! than written later, so the file ends at most with one cut record, which readers skip.
 
 use super::tlog::TIMESTAMP_LEN;
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -45,14 +47,17 @@ pub enum RecorderError {
 pub struct RecorderStatus {
     /// The file being written.
     pub path: PathBuf,
-    /// Records written.
+    /// Records written (handed to the file; after a write error the last ones buffered may
+    /// not have reached it).
     pub records: u64,
-    /// Bytes written.
+    /// Bytes of those records.
     pub bytes: u64,
     /// Records lost (queue full, or after a write error).
     pub dropped: u64,
     /// The write error that stopped the recording, if any.
     pub error: Option<String>,
+    /// The error was a full disk (or quota), so the operator knows to free space.
+    pub disk_full: bool,
     /// True once the file is closed.
     pub closed: bool,
 }
@@ -66,6 +71,8 @@ enum Msg {
 #[derive(Debug)]
 pub struct Recorder {
     tx: SyncSender<Msg>,
+    /// Records queued for the writer thread and not written yet.
+    queued: Arc<AtomicUsize>,
     status: Arc<Mutex<RecorderStatus>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -87,18 +94,28 @@ impl Recorder {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
         let file = opts.open(path).map_err(create)?;
+        Self::with_writer(path, file).map_err(create)
+    }
+
+    /// Starts the writer thread on `out`; `path` is what the status names.
+    fn with_writer<W: Write + SyncData + Send + 'static>(
+        path: &Path,
+        out: W,
+    ) -> std::io::Result<Recorder> {
         let status = Arc::new(Mutex::new(RecorderStatus {
             path: path.to_owned(),
             ..Default::default()
         }));
         let (tx, rx) = sync_channel(QUEUE);
         let st = Arc::clone(&status);
+        let queued = Arc::new(AtomicUsize::new(0));
+        let q = Arc::clone(&queued);
         let thread = std::thread::Builder::new()
             .name("steppe-recorder".into())
-            .spawn(move || writer(file, rx, st))
-            .map_err(create)?;
+            .spawn(move || writer(out, rx, st, q))?;
         Ok(Recorder {
             tx,
+            queued,
             status,
             thread: Some(thread),
         })
@@ -106,14 +123,23 @@ impl Recorder {
 
     /// Queues one frame with its time. Never blocks; a full queue counts a dropped record.
     pub fn record(&self, t_us: u64, frame: &[u8]) {
+        // Counted before it is sent, so the writer never takes it off a count of zero.
+        self.queued.fetch_add(1, Ordering::Relaxed);
         match self.tx.try_send(Msg::Record(t_us, frame.to_vec())) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
+                self.queued.fetch_sub(1, Ordering::Relaxed);
                 if let Ok(mut s) = self.status.lock() {
                     s.dropped += 1;
                 }
             }
         }
+    }
+
+    /// Records waiting for the writer thread (a gauge: it stays near zero unless the disk
+    /// is slower than the links).
+    pub fn queued(&self) -> usize {
+        self.queued.load(Ordering::Relaxed)
     }
 
     /// Current status.
@@ -142,24 +168,36 @@ impl Drop for Recorder {
     }
 }
 
-fn writer(file: File, rx: Receiver<Msg>, status: Arc<Mutex<RecorderStatus>>) {
+/// Marks the recording stopped by `e`: a full disk is named as such.
+fn fail(e: &std::io::Error, status: &Mutex<RecorderStatus>) {
+    if let Ok(mut s) = status.lock() {
+        let full = e.kind() == std::io::ErrorKind::StorageFull
+            || e.kind() == std::io::ErrorKind::QuotaExceeded;
+        s.disk_full = full;
+        s.error = Some(if full {
+            format!("recording stopped: disk full ({})", s.path.display())
+        } else {
+            format!("recording stopped: cannot write {}: {e}", s.path.display())
+        });
+    }
+}
+
+fn writer<W: Write + SyncData>(
+    file: W,
+    rx: Receiver<Msg>,
+    status: Arc<Mutex<RecorderStatus>>,
+    queued: Arc<AtomicUsize>,
+) {
     let mut out = BufWriter::with_capacity(64 * 1024, file);
     let mut failed = false;
     let mut last_flush = Instant::now();
     let mut last_sync = Instant::now();
     let mut dirty = false;
-    let fail = |e: std::io::Error, status: &Arc<Mutex<RecorderStatus>>| {
-        if let Ok(mut s) = status.lock() {
-            s.error = Some(format!(
-                "recording stopped: cannot write {}: {e}",
-                s.path.display()
-            ));
-        }
-    };
     loop {
         let msg = rx.recv_timeout(FLUSH_INTERVAL);
         match msg {
             Ok(Msg::Record(t_us, frame)) => {
+                queued.fetch_sub(1, Ordering::Relaxed);
                 if failed {
                     if let Ok(mut s) = status.lock() {
                         s.dropped += 1;
@@ -178,7 +216,7 @@ fn writer(file: File, rx: Receiver<Msg>, status: Arc<Mutex<RecorderStatus>>) {
                         }
                         Err(e) => {
                             failed = true;
-                            fail(e, &status);
+                            fail(&e, &status);
                         }
                     }
                 }
@@ -189,24 +227,46 @@ fn writer(file: File, rx: Receiver<Msg>, status: Arc<Mutex<RecorderStatus>>) {
         if !failed && dirty && last_flush.elapsed() >= FLUSH_INTERVAL {
             if let Err(e) = out.flush() {
                 failed = true;
-                fail(e, &status);
+                fail(&e, &status);
             }
             last_flush = Instant::now();
             if !failed && last_sync.elapsed() >= SYNC_INTERVAL {
                 if let Err(e) = out.get_ref().sync_data() {
                     failed = true;
-                    fail(e, &status);
+                    fail(&e, &status);
                 }
                 last_sync = Instant::now();
                 dirty = false;
             }
         }
     }
-    if !failed && let Err(e) = out.flush().and_then(|()| out.get_ref().sync_all()) {
-        fail(e, &status);
+    if failed {
+        // Drop what is still buffered: writing it later (once space was freed) could put
+        // the rest of a cut record after a gap in time, and the recording has stopped.
+        drop(out.into_parts());
+    } else if let Err(e) = out.flush().and_then(|()| out.get_ref().sync_all()) {
+        fail(&e, &status);
     }
     if let Ok(mut s) = status.lock() {
         s.closed = true;
+    }
+}
+
+/// Forcing written data to the disk: files do, test writers pretend to.
+trait SyncData {
+    /// `fdatasync`.
+    fn sync_data(&self) -> std::io::Result<()>;
+    /// `fsync`.
+    fn sync_all(&self) -> std::io::Result<()>;
+}
+
+impl SyncData for File {
+    fn sync_data(&self) -> std::io::Result<()> {
+        File::sync_data(self)
+    }
+
+    fn sync_all(&self) -> std::io::Result<()> {
+        File::sync_all(self)
     }
 }
 

@@ -328,6 +328,24 @@ pub struct Snapshot {
     pub recorder: Option<RecorderStatus>,
     /// Events dropped because the caller did not read them.
     pub dropped_events: u64,
+    /// How full the engine's queues were when the snapshot was made.
+    pub queues: QueueDepths,
+}
+
+/// How full the engine's queues are: a gauge for diagnostics and soak tests (each stays near
+/// zero while the engine keeps up).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueDepths {
+    /// Frame batches and state changes from the links waiting for the engine.
+    pub link_events: usize,
+    /// Requests waiting for the engine.
+    pub requests: usize,
+    /// Events waiting for the caller.
+    pub events: usize,
+    /// Results held back because the caller's event queue was full.
+    pub held_results: usize,
+    /// Records waiting for the recorder's writer thread.
+    pub recorder: usize,
 }
 
 /// Why a request could not be queued.

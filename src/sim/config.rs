@@ -213,6 +213,10 @@ pub struct SimConfig {
     pub plane: PlaneParams,
     /// Photos lost by the camera (none by default).
     pub photo_drop: PhotoDrop,
+    /// ATTITUDE and GLOBAL_POSITION_INT at least this often (Hz, at most 50: one per 20 ms
+    /// simulation step), whatever the ground station asks, like ArduPilot with its
+    /// `SRx_POSITION` and `SRx_EXTRA1` set high. `None`: the ground station's rates.
+    pub stream_hz: Option<f64>,
 }
 
 /// ArduPilot SITL's default location (CMAC, Canberra), metres AMSL 584.
@@ -238,6 +242,7 @@ impl Default for SimConfig {
             copter: CopterParams::default(),
             plane: PlaneParams::default(),
             photo_drop: PhotoDrop::default(),
+            stream_hz: None,
         }
     }
 }
@@ -319,6 +324,10 @@ impl SimConfig {
             battery_failsafe: self.battery_failsafe,
             seed: self.seed,
             photo_drop: self.photo_drop,
+            stream_hz: self
+                .stream_hz
+                .filter(|hz| hz.is_finite() && *hz > 0.0)
+                .map(|hz| hz.min(50.0)),
             copter: CopterParams {
                 wp_speed_mps: pick(c.wp_speed_mps, 0.2, 20.0, dc.wp_speed_mps),
                 climb_mps: pick(c.climb_mps, 0.1, 10.0, dc.climb_mps),

@@ -88,6 +88,21 @@ impl FaultInjector {
         }
     }
 
+    /// Changes how bad the link is from now on; packets already in flight keep their times.
+    pub fn set_faults(&mut self, f: Faults) {
+        self.f = f;
+    }
+
+    /// How bad the link is.
+    pub fn faults(&self) -> Faults {
+        self.f
+    }
+
+    /// Packets waiting for their delivery time.
+    pub fn in_flight(&self) -> usize {
+        self.heap.len()
+    }
+
     fn chance(&mut self, pct: f64) -> bool {
         pct > 0.0 && self.rng.uniform() * 100.0 < pct
     }

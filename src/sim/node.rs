@@ -53,6 +53,15 @@ const GROUPS: [(Group, f64); 5] = [
     (Group::Extra3, 2.0),
 ];
 
+/// The configured lowest rate of a stream group: ATTITUDE (EXTRA1) and GLOBAL_POSITION_INT
+/// (POSITION) with [`SimConfig::stream_hz`], else none.
+fn stream_floor(stream_hz: &Option<f64>, g: Group) -> f64 {
+    match (stream_hz, g) {
+        (Some(hz), Group::Position | Group::Extra1) => *hz,
+        _ => 0.0,
+    }
+}
+
 /// Everything that defines one simulated vehicle.
 #[derive(Debug, Clone)]
 pub struct NodeConfig {
@@ -100,6 +109,7 @@ impl SimNode {
             p.1 = f32::from(cfg.sysid);
         }
         let flight = FlightModel::new(cfg.flight);
+        let cfg_stream = flight.config().stream_hz;
         let mut missions = MissionServer::new(me, cfg.mission);
         missions.set_list(MissionType::Mission, flight.mission_items());
         Self {
@@ -110,7 +120,10 @@ impl SimNode {
             params: ParamServer::new(me, params, PARAM_BURST),
             logs: LogServer::new(super::onboard_logs::vehicle_logs(cfg.sysid), LOG_BURST),
             tx: Sender::new(cfg.sysid, 1),
-            groups: GROUPS.iter().map(|&(g, hz)| (g, hz, 0)).collect(),
+            groups: GROUPS
+                .iter()
+                .map(|&(g, hz)| (g, hz.max(stream_floor(&cfg_stream, g)), 0))
+                .collect(),
             next_heartbeat_us: 0,
             boot_us: None,
             text_id: 0,
@@ -279,6 +292,7 @@ impl SimNode {
 
     fn set_stream(&mut self, stream: u8, rate_hz: u16, start: bool) {
         let rate = if start { f64::from(rate_hz) } else { 0.0 };
+        let floor = self.flight.config().stream_hz;
         for (g, hz, _) in &mut self.groups {
             let id = match g {
                 Group::ExtStatus => 2,
@@ -288,7 +302,7 @@ impl SimNode {
                 Group::Extra3 => 12,
             };
             if stream == 0 || stream == id {
-                *hz = rate;
+                *hz = rate.max(stream_floor(&floor, *g));
             }
         }
     }
@@ -396,7 +410,15 @@ impl SimNode {
             .iter_mut()
             .filter(|(_, hz, next)| *hz > 0.0 && now_us >= *next)
             .map(|(g, hz, next)| {
-                *next = now_us + (1e6 / *hz) as u64;
+                // Keep the cadence (steps a little shorter than the period must not halve the
+                // rate); after a stall of more than a period, start again from now.
+                let period = (1e6 / *hz) as u64;
+                let on_time = next.saturating_add(period);
+                *next = if now_us < on_time {
+                    on_time
+                } else {
+                    now_us + period
+                };
                 *g
             })
             .collect();

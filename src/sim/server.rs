@@ -44,6 +44,11 @@ pub struct SimServerConfig {
     pub seed: u64,
     /// Every vehicle starts with this MAVLink signing key (as if set up earlier).
     pub signing: Option<crate::protocol::signing::SigningKey>,
+    /// The vehicles' clocks (telemetry rates, heartbeats, protocol timers) follow flight
+    /// time: with `speedup` the link carries all the telemetry of the faster flight, e.g. a
+    /// 2-hour session's in a few minutes for a soak test. `false`: real time, as a ground
+    /// station expects of a vehicle.
+    pub flight_clock: bool,
 }
 
 /// Errors starting the simulator.
@@ -210,6 +215,8 @@ async fn run(
     let mut buf = vec![0u8; 65_536];
     let mut datagrams_in = 0u64;
     let mut published = Instant::now();
+    // Flight time elapsed (µs), the vehicles' clock when `flight_clock` is set.
+    let mut flight_us = 0u64;
     while !stop.load(Ordering::Relaxed) {
         tokio::select! {
             r = sock.recv_from(&mut buf) => {
@@ -226,10 +233,22 @@ async fn run(
                 let dt = now.duration_since(last_tick).as_secs_f64() * speedup;
                 last_tick = now;
                 let t = wall_us(start);
-                for n in &mut nodes {
-                    n.step(dt, t);
-                    for f in n.take_frames() {
-                        out.offer(t, f.raw().to_vec());
+                // On the flight clock, step in ticks of flight time so every stream keeps
+                // its rate in flight time.
+                let steps = if cfg.flight_clock {
+                    (dt / TICK.as_secs_f64()).ceil().max(1.0) as u32
+                } else {
+                    1
+                };
+                let step_s = dt / f64::from(steps);
+                for _ in 0..steps {
+                    flight_us += (step_s * 1e6) as u64;
+                    let node_t = if cfg.flight_clock { flight_us } else { t };
+                    for n in &mut nodes {
+                        n.step(step_s, node_t);
+                        for f in n.take_frames() {
+                            out.offer(t, f.raw().to_vec());
+                        }
                     }
                 }
             }
@@ -239,12 +258,13 @@ async fn run(
         for n in &mut nodes {
             n.set_unix_time(unix_us);
         }
+        let node_t = if cfg.flight_clock { flight_us } else { t };
         for d in inj_in.due(t) {
             let mut p = FrameParser::new();
             p.push_datagram(&d);
             while let Some(f) = p.next_frame() {
                 for n in &mut nodes {
-                    n.handle_frame(&f, t);
+                    n.handle_frame(&f, node_t);
                 }
             }
         }

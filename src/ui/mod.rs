@@ -13,6 +13,7 @@ pub mod model;
 pub mod params;
 pub mod params_ui;
 pub mod plan;
+pub mod recording_alert;
 pub mod replay;
 pub mod replay_export;
 pub mod settings;
@@ -162,6 +163,23 @@ pub fn alert_detail(
 /// condition lasts.
 fn alert_banner(ui: &mut Ui, m: &mut UiModel) {
     let p = theme::palette(m.settings.theme);
+    if let Some(r) = &mut m.recording_alert {
+        egui::Frame::new()
+            .fill(p.warn)
+            .inner_margin(4.0)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    let size = if r.acknowledged { 13.0 } else { 18.0 };
+                    let fg = egui::Color32::BLACK;
+                    ui.label(RichText::new(r.title()).color(fg).strong().size(size));
+                    ui.label(RichText::new(r.detail()).color(fg).size(size - 3.0));
+                    if !r.acknowledged && ui.button(tr("Acknowledge")).clicked() {
+                        r.acknowledged = true;
+                    }
+                });
+            });
+    }
     let mut ack = None;
     for a in m.alerts.active() {
         let critical = a.severity == crate::alerts::Severity::Critical;

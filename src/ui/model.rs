@@ -249,6 +249,8 @@ pub struct UiModel {
     pub status_note: Option<String>,
     /// Alerts (link lost, battery, GPS, fence, failsafe, EKF).
     pub alerts: crate::alerts::AlertMonitor,
+    /// The recording stopped on a write error (a full disk): shown with the alerts.
+    pub recording_alert: Option<crate::ui::recording_alert::RecordingAlert>,
     /// The most severe alert raised since the app last played a tone.
     pub new_alarm: Option<crate::alerts::Severity>,
     /// When the alerts were last evaluated, microseconds since the Unix epoch.
@@ -342,6 +344,17 @@ impl UiModel {
                 self.new_alarm = self.new_alarm.max(Some(a.severity));
             }
         }
+    }
+
+    /// The most severe alert not yet acknowledged (vehicle alerts and a stopped recording):
+    /// its tone repeats until it is.
+    pub fn alarm(&self) -> Option<crate::alerts::Severity> {
+        let recording = self
+            .recording_alert
+            .as_ref()
+            .filter(|r| !r.acknowledged)
+            .map(|_| crate::alerts::Severity::Warning);
+        self.alerts.alarm().max(recording)
     }
 
     /// Adds a line to the messages panel.

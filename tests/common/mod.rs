@@ -8,8 +8,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use steppe::cli::sim_config;
+use steppe::geo::LatLon;
 use steppe::link::LinkSpec;
+use steppe::plan::mission_item::{cmd, frame};
+use steppe::plan::{MissionItem, MissionType};
 use steppe::runtime::{self, BackendConfig, BackendHandle, Event, Request, RequestId};
+use steppe::runtime::{MissionOp, OpError};
 use steppe::sim::server::{SimHandle, spawn};
 use steppe::vehicle::{VehicleId, VehicleState};
 
@@ -174,4 +178,59 @@ pub fn tile_server(up: Arc<AtomicBool>) -> (u16, Arc<AtomicUsize>) {
         }
     });
     (port, hits)
+}
+
+/// `n` items of list `kind` along a line north-east of the simulator's home: a mission
+/// (item 0 is home), one fence polygon of `n` vertices, or `n` rally points.
+pub fn items(kind: MissionType, n: usize) -> Vec<MissionItem> {
+    let base = LatLon::new(-35.36, 149.16);
+    (0..n)
+        .map(|i| {
+            let p = base.destination(45.0, 10.0 * i as f64);
+            match kind {
+                MissionType::Mission if i == 0 => MissionItem {
+                    frame: frame::GLOBAL,
+                    current: true,
+                    ..MissionItem::nav(cmd::NAV_WAYPOINT, p, 584.0)
+                },
+                MissionType::Mission => {
+                    MissionItem::nav(cmd::NAV_WAYPOINT, p, 30.0 + (i % 50) as f32)
+                }
+                MissionType::Fence => MissionItem {
+                    params: [n as f32, 0.0, 0.0, 0.0],
+                    ..MissionItem::nav(cmd::NAV_FENCE_POLYGON_VERTEX_INCLUSION, p, 0.0)
+                },
+                MissionType::Rally => MissionItem::nav(cmd::NAV_RALLY_POINT, p, 50.0),
+            }
+        })
+        .collect()
+}
+
+/// Runs one mission transfer and returns its result (panics after 300 s without one).
+pub fn transfer(
+    h: &mut BackendHandle,
+    target: VehicleId,
+    op: MissionOp,
+) -> Result<Vec<MissionItem>, OpError> {
+    let id = h.next_id();
+    match result_of(
+        h,
+        Request::Mission { id, target, op },
+        id,
+        Duration::from_secs(300),
+    ) {
+        Event::MissionDone { result, .. } => result,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Mission downloads from ArduPilot replace item 0 with the current home: compare the rest.
+pub fn same_items(kind: MissionType, sent: &[MissionItem], got: &[MissionItem]) -> bool {
+    let skip = usize::from(kind == MissionType::Mission);
+    sent.len() == got.len()
+        && sent
+            .iter()
+            .zip(got)
+            .skip(skip)
+            .all(|(a, b)| a.same_on_wire(b))
 }

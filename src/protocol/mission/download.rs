@@ -1,6 +1,8 @@
 //! Download of one mission list: REQUEST_LIST, COUNT, then the items — pipelined when the
 //! vehicle serves requests independently of each other (ArduPilot), one at a time otherwise
-//! (PX4 rejects requests out of order).
+//! (PX4 rejects requests out of order). Each outstanding request is sent again once its
+//! answer is overdue by the retransmission timeout; the transfer gives up only after
+//! consecutive timeouts without any item arriving.
 
 use super::{Ctx, MissionError, Stage, TransferStats, result};
 use crate::plan::MissionItem;
@@ -74,7 +76,19 @@ impl Download {
     }
 
     pub(super) fn deadline_us(&self) -> Option<u64> {
-        self.outcome.is_none().then_some(self.deadline_us)
+        let expiry = self.next_expiry_us().unwrap_or(u64::MAX);
+        self.outcome
+            .is_none()
+            .then_some(self.deadline_us.min(expiry))
+    }
+
+    /// When the oldest outstanding item request times out on its own.
+    fn next_expiry_us(&self) -> Option<u64> {
+        let rto = self.ctx.timer.rto_us();
+        self.requested
+            .values()
+            .map(|(at, _)| at.saturating_add(rto))
+            .min()
     }
 
     pub(super) fn progress(&self) -> (usize, usize) {
@@ -207,8 +221,11 @@ impl Download {
     }
 
     pub(super) fn poll(&mut self, now_us: u64, stats: &mut TransferStats) -> Vec<Wire> {
-        if self.outcome.is_some() || now_us < self.deadline_us {
+        if self.outcome.is_some() {
             return Vec::new();
+        }
+        if now_us < self.deadline_us {
+            return self.re_request_expired(now_us, stats);
         }
         self.retries += 1;
         stats.retransmissions += 1;
@@ -237,6 +254,24 @@ impl Download {
         again
             .into_iter()
             .map(|s| self.request(s, now_us, true))
+            .collect()
+    }
+
+    /// While items keep arriving, a request whose answer is overdue (lost either way) is sent
+    /// again on its own, so one loss does not hold up the window until the whole download
+    /// stalls. Not a retry of the transfer: only silence counts towards giving up.
+    fn re_request_expired(&mut self, now_us: u64, stats: &mut TransferStats) -> Vec<Wire> {
+        let rto = self.ctx.timer.rto_us();
+        let overdue: Vec<u16> = self
+            .requested
+            .iter()
+            .filter(|(_, (at, _))| at.saturating_add(rto) <= now_us)
+            .map(|(seq, _)| *seq)
+            .collect();
+        stats.retransmissions += overdue.len() as u32;
+        overdue
+            .into_iter()
+            .map(|seq| self.request(seq, now_us, true))
             .collect()
     }
 

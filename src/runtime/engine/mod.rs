@@ -338,6 +338,13 @@ impl Engine {
                 .collect(),
             recorder: self.recorder.as_ref().map(Recorder::status),
             dropped_events: self.dropped_events,
+            queues: super::QueueDepths {
+                link_events: self.link_rx.len(),
+                requests: self.requests.len(),
+                events: self.events.max_capacity() - self.events.capacity(),
+                held_results: self.held.len(),
+                recorder: self.recorder.as_ref().map_or(0, Recorder::queued),
+            },
         };
         self.snapshot.send_replace(Arc::new(snap));
         self.dirty = false;
