@@ -12,7 +12,7 @@
 
 use crate::formats::{geojson, kml, plan, wpl};
 use crate::geo::LatLon;
-use crate::plan::area::{Area, Ring};
+use crate::plan::area::{Area, Ring, dedup_ring};
 use crate::plan::document::{ComplexKind, DocumentError, Fence, MissionDocument};
 use crate::plan::mission_item::MissionType;
 
@@ -237,7 +237,9 @@ pub fn plan_boundary(doc: &MissionDocument) -> Result<Vec<Area>, BoundaryError> 
         .complex
         .iter()
         .filter_map(|c| match &c.kind {
-            ComplexKind::Survey(r) if r.polygon.len() >= 3 => Some(Area::new(r.polygon.clone())),
+            ComplexKind::Survey(r) if dedup_ring(&r.polygon).len() >= 3 => {
+                Some(Area::new(r.polygon.clone()))
+            }
             _ => None,
         })
         .collect();
@@ -250,8 +252,25 @@ pub fn plan_boundary(doc: &MissionDocument) -> Result<Vec<Area>, BoundaryError> 
     })
 }
 
-/// Inclusion polygons as areas, each with the exclusion polygons inside it as holes.
+/// Inclusion polygons as areas, each with the exclusion polygons inside it as holes. A fence
+/// polygon with fewer than 3 distinct points is refused, as the KML and GeoJSON readers refuse
+/// such a ring (fence files allow repeated points: `2 1` on every line of a legacy fence).
 pub(crate) fn fence_boundary(fence: &Fence) -> Result<Vec<Area>, String> {
+    for (n, p) in fence.polygons.iter().enumerate() {
+        let distinct = dedup_ring(&p.points).len();
+        if distinct < 3 {
+            return Err(format!(
+                "its fence polygon {} ({}) has {distinct} distinct point(s); a polygon needs at \
+                 least 3",
+                n + 1,
+                if p.inclusion {
+                    "inclusion"
+                } else {
+                    "exclusion"
+                }
+            ));
+        }
+    }
     let exclusions: Vec<&Ring> = fence
         .polygons
         .iter()

@@ -215,3 +215,31 @@ fn wpl_files_and_unknown_content() {
         "{e}"
     );
 }
+
+#[test]
+fn fence_polygons_without_three_distinct_points_are_refused() {
+    // Found by the kml and geojson fuzz targets: a MAVProxy legacy fence repeating one point
+    // became a one-point boundary, written to KML that no reader (ours included) accepts.
+    let legacy = "2 1\n2 1\n2 1\n2 1\n2 1\n";
+    let e = read_boundary(legacy.as_bytes(), "fence.txt").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the fence file holds no boundary: its fence polygon 1 (inclusion) has 1 distinct \
+         point(s); a polygon needs at least 3"
+    );
+    // A survey polygon of three equal points is no boundary either: the fence is used.
+    let p = LatLon::new(42.5, 72.3);
+    let doc = MissionDocument {
+        complex: vec![ComplexItem {
+            first_item: 0,
+            item_count: 0,
+            kind: ComplexKind::Survey(SurveyRecord {
+                polygon: vec![p, p, p],
+                ..Default::default()
+            }),
+        }],
+        ..MissionDocument::default()
+    };
+    let e = crate::formats::boundary::plan_boundary(&doc).unwrap_err();
+    assert!(e.to_string().contains("no survey polygon"), "{e}");
+}

@@ -143,6 +143,22 @@ fn written_geojson_follows_rfc_7946() {
     assert!(signed_area_deg2(&back[0].holes[0]) < 0.0, "hole clockwise");
 }
 
+#[test]
+fn every_double_reads_back_exactly() {
+    // Found by the waypoints_file and plan_file fuzz targets: -15.3636215° from a fence file
+    // (-153636215e-7 is -15.363621499999999) was written in full but read back one unit in
+    // the last place off until serde_json parsed floats exactly (its float_roundtrip feature).
+    let ring = vec![
+        LatLon::from_e7(-153_636_215, 1_491_647_899),
+        LatLon::new(-35.3636215, 149.1716119),
+        LatLon::new(-35.3606471, 149.1716116),
+    ];
+    assert_eq!(ring[0].lat_deg.to_string(), "-15.363621499999999");
+    let areas = vec![Area::new(ring)];
+    let back = read_geojson(&write_geojson(&areas)).expect("reads");
+    assert_eq!(back, vec![oriented_area(&areas[0])]);
+}
+
 /// Degrees on a nanodegree grid (exact through text).
 fn nano(v: f64) -> f64 {
     (v * 1e9).round() / 1e9

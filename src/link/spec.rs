@@ -69,6 +69,14 @@ fn host_port(input: &str, rest: &str) -> Result<(String, u16), LinkSpecError> {
     if host.is_empty() {
         return Err(err(input, "missing host or address"));
     }
+    if host.contains(['[', ']']) {
+        return Err(err(
+            input,
+            format!(
+                "host '{host}' has stray brackets; an IPv6 address goes in one pair: [::1]:14550"
+            ),
+        ));
+    }
     let port = port.parse::<u16>().map_err(|_| {
         err(
             input,
@@ -208,6 +216,19 @@ mod tests {
         let e = "ftp:host:1".parse::<LinkSpec>().unwrap_err();
         assert!(e.to_string().contains("unknown link type 'ftp'"), "{e}");
         assert!("14550".parse::<LinkSpec>().is_err());
+        // Found by the link_spec fuzz target: "[x]" printed back as "udpin:[x]:1" read as "x".
+        let e = "udpin:[[x]]:1".parse::<LinkSpec>().unwrap_err();
+        assert!(
+            e.to_string().contains("host '[x]' has stray brackets"),
+            "{e}"
+        );
+        assert!("tcp:[::1:5760".parse::<LinkSpec>().is_err());
+        assert_eq!(
+            "udpout:[localhost]:14550"
+                .parse::<LinkSpec>()
+                .map(|s| s.to_string()),
+            Ok("udpout:localhost:14550".to_owned())
+        );
         assert!("udpout:host:0".parse::<LinkSpec>().is_err());
     }
 

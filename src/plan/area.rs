@@ -132,15 +132,17 @@ impl Area {
                     span_km: span / 1000.0,
                 });
             }
-            if ring_area_m2(&pts).abs() < 1e-6 {
-                return Err(AreaError::Degenerate { which });
-            }
             if let Some((first, second)) = first_self_intersection(&pts) {
                 return Err(AreaError::SelfIntersecting {
                     which,
                     first,
                     second,
                 });
+            }
+            // After the crossing check: a bow tie whose two loops are equal has zero signed
+            // area, and "crosses itself" is what the operator must fix.
+            if ring_area_m2(&pts).abs() < 1e-6 {
+                return Err(AreaError::Degenerate { which });
             }
         }
         Ok(())
@@ -314,6 +316,26 @@ mod tests {
         let e = Area::new(bow).validate().unwrap_err();
         assert!(matches!(e, AreaError::SelfIntersecting { .. }), "{e}");
         assert!(e.to_string().contains("crosses itself"));
+    }
+
+    #[test]
+    fn symmetric_bow_tie_crosses_itself_rather_than_having_no_area() {
+        // Two equal loops: the signed area is zero, but the fix is to redraw the crossing.
+        let bow = vec![
+            LatLon::new(42.545, 72.29),
+            LatLon::new(42.546, 72.292),
+            LatLon::new(42.545, 72.292),
+            LatLon::new(42.546, 72.29),
+        ];
+        let e = Area::new(bow).validate().unwrap_err();
+        assert!(matches!(e, AreaError::SelfIntersecting { .. }), "{e}");
+        let flat = vec![
+            LatLon::new(42.0, 74.0),
+            LatLon::new(42.0, 74.001),
+            LatLon::new(42.0, 74.002),
+        ];
+        let e = Area::new(flat).validate().unwrap_err();
+        assert!(matches!(e, AreaError::Degenerate { .. }), "{e}");
     }
 
     #[test]

@@ -339,7 +339,9 @@ impl MissionDocument {
             .collect()
     }
 
-    /// A document from a mission list whose item 0 is home (the .waypoints convention).
+    /// A document from a mission list whose item 0 is home (the .waypoints convention). A home
+    /// row with coordinates that are unset (`NaN`) or off the globe leaves the home unknown,
+    /// with a note saying so.
     pub fn from_mission_list(items: &[MissionItem]) -> MissionDocument {
         let planned_home = items.first().and_then(|h| {
             h.position().map(|p| PlannedHome {
@@ -347,9 +349,29 @@ impl MissionDocument {
                 alt_amsl_m: f64::from(h.z),
             })
         });
+        let mut notes = Vec::new();
+        if let Some(h) = items.first()
+            && planned_home.is_none()
+            && frame::is_global(h.frame)
+            && (h.x != 0 || h.y != 0)
+        {
+            let coordinate = |wire: i32, value: f64| {
+                if wire == i32::MAX {
+                    "NaN".to_owned()
+                } else {
+                    format!("{value:.7}")
+                }
+            };
+            notes.push(format!(
+                "home (item 0) at {}, {} is not a position on the globe: home unknown",
+                coordinate(h.x, h.param5()),
+                coordinate(h.y, h.param6())
+            ));
+        }
         MissionDocument {
             mission: items.iter().skip(1).copied().collect(),
             planned_home,
+            notes,
             ..MissionDocument::default()
         }
     }
@@ -358,6 +380,35 @@ impl MissionDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn home_row_without_a_position_leaves_home_unknown_with_a_note() {
+        let row = |x: i32, y: i32| MissionItem {
+            frame: frame::GLOBAL,
+            command: cmd::NAV_WAYPOINT,
+            x,
+            y,
+            z: 800.0,
+            ..MissionItem::default()
+        };
+        // `nan nan` in a .waypoints home row: x = y = i32::MAX, once read as 214.7°, 214.7°.
+        let doc = MissionDocument::from_mission_list(&[row(i32::MAX, i32::MAX), row(1, 1)]);
+        assert_eq!(doc.planned_home, None);
+        assert_eq!(doc.mission.len(), 1);
+        assert_eq!(
+            doc.notes,
+            ["home (item 0) at NaN, NaN is not a position on the globe: home unknown"]
+        );
+        let doc = MissionDocument::from_mission_list(&[row(425_000_000, 723_000_000)]);
+        assert_eq!(
+            doc.planned_home.map(|h| h.position),
+            Some(LatLon::new(42.5, 72.3))
+        );
+        assert!(doc.notes.is_empty());
+        // 0, 0 is the usual "no home yet" row: no note.
+        let doc = MissionDocument::from_mission_list(&[row(0, 0)]);
+        assert!(doc.planned_home.is_none() && doc.notes.is_empty());
+    }
 
     #[test]
     fn fence_items_round_trip() {

@@ -272,10 +272,11 @@ impl MissionItem {
         self.y = to_wire(p6 * s);
     }
 
-    /// The position of a global-frame item that has one (0,0 counts as "no position").
+    /// The position of a global-frame item that has one: `None` for 0, 0 ("no position"), for
+    /// unset coordinates (`i32::MAX`, `NaN` in files) and for anything else off the globe.
     pub fn position(&self) -> Option<LatLon> {
         if frame::is_global(self.frame) && (self.x != 0 || self.y != 0) {
-            Some(LatLon::from_e7(self.x, self.y))
+            Some(LatLon::from_e7(self.x, self.y)).filter(|p| p.is_valid())
         } else {
             None
         }
@@ -342,6 +343,25 @@ mod tests {
             assert_eq!(t.name().parse::<MissionType>(), Ok(t));
         }
         assert!("waypoints".parse::<MissionType>().is_err());
+    }
+
+    #[test]
+    fn unset_or_off_the_globe_coordinates_are_no_position() {
+        let at = |x: i32, y: i32| MissionItem {
+            frame: frame::GLOBAL_RELATIVE_ALT,
+            x,
+            y,
+            ..MissionItem::default()
+        };
+        assert_eq!(
+            at(425_000_000, 723_000_000).position(),
+            Some(LatLon::new(42.5, 72.3))
+        );
+        // NaN in a .waypoints file becomes i32::MAX, which would read as 214.7°.
+        assert_eq!(at(i32::MAX, i32::MAX).position(), None);
+        assert_eq!(at(i32::MAX, 723_000_000).position(), None);
+        assert_eq!(at(950_000_000, 0).position(), None);
+        assert_eq!(at(0, 0).position(), None);
     }
 
     #[test]

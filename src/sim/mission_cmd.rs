@@ -117,7 +117,8 @@ fn radius_dir(p3: f32) -> (Option<f64>, bool) {
 pub(crate) fn decode(item: &MissionItem) -> Cmd {
     let [p1, p2, p3, _p4] = item.params;
     let pos = item.position();
-    if pos.is_some_and(|p| !p.is_valid()) {
+    // Coordinates given but off the globe (or unset in one axis): rejected, as ArduPilot does.
+    if pos.is_none() && frame::is_global(item.frame) && (item.x != 0 || item.y != 0) {
         return Cmd::Unsupported;
     }
     let alt = alt_of(item);
