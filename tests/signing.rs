@@ -145,6 +145,18 @@ print("sent=%d acks=%d" % (sent, acks))
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
+/// Waits for the simulator's published status (every 100 ms) to show `what`.
+fn sim_shows(s: &SimHandle, what: &str, cond: impl Fn(&steppe::sim::server::SimStatus) -> bool) {
+    let end = std::time::Instant::now() + Duration::from_secs(3);
+    while !cond(&s.status()) {
+        assert!(
+            std::time::Instant::now() < end,
+            "the simulator never showed: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
@@ -233,7 +245,7 @@ fn injected_unsigned_wrongly_signed_and_replayed_commands_cannot_arm_or_redirect
         !s.status().vehicles[0].1.armed,
         "a replayed arm command armed it"
     );
-    assert!(s.status().signing[0].1.replayed > 0);
+    sim_shows(&s, "replays counted", |st| st.signing[0].1.replayed > 0);
 
     // The engine flagged the intruder? (Not on its link: the intruder talks to the vehicle,
     // not to us.) Our link saw only valid frames.
@@ -430,7 +442,7 @@ fn setup_signing_gives_the_vehicle_the_key_which_never_reaches_the_log() {
         }
     };
     result.expect("the vehicle took the key");
-    assert_eq!(s.status().signing.len(), 1, "the vehicle now signs");
+    sim_shows(&s, "the vehicle signs", |st| st.signing.len() == 1);
     h.shutdown();
     // The key never reaches the log: no SETUP_SIGNING record, not its bytes anywhere.
     let data = std::fs::read(&tlog).expect("tlog");
@@ -462,7 +474,9 @@ fn setup_signing_gives_the_vehicle_the_key_which_never_reaches_the_log() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("no longer signs"));
-    assert!(s.status().signing.is_empty());
+    sim_shows(&s, "the vehicle stopped signing", |st| {
+        st.signing.is_empty()
+    });
     let out = run(&["signing", "setup"]);
     assert!(
         out.status.success(),
