@@ -67,6 +67,20 @@ fn session_names_never_collide() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[cfg(unix)]
+#[test]
+fn new_logs_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = temp("mode");
+    let path = dir.join("private.tlog");
+    let rec = Recorder::start(&path).expect("start");
+    rec.record(1, b"x");
+    drop(rec);
+    let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn unwritable_path_is_a_clear_error() {
     let e = Recorder::start(Path::new("/proc/steppe/x.tlog")).unwrap_err();
