@@ -156,7 +156,12 @@ fn nan_coordinates_are_not_taken_for_a_position() {
         text.contains("home (item 0) at NaN, NaN is not a position on the globe: home unknown"),
         "{text}"
     );
-    assert!(text.contains("error [bad-position] item 1"), "{text}");
+    assert!(
+        text.contains(
+            "error [bad-position] item 1: MAV_CMD_NAV_WAYPOINT at NaN, 72.3000000 is off the globe"
+        ),
+        "{text}"
+    );
     assert!(
         !text.contains("home 214.7"),
         "i32::MAX read as degrees: {text}"
@@ -205,6 +210,22 @@ fn self_intersecting_boundary_is_reported_and_not_surveyed() {
     let text = run(&args, 1);
     assert!(text.contains("the boundary crosses itself"), "{text}");
     assert!(!out.exists());
+}
+
+#[test]
+fn a_fence_of_one_repeated_point_is_no_boundary() {
+    // A MAVProxy legacy fence repeating one point: converting it to KML used to write a file
+    // that no reader accepts (found by the kml fuzz target).
+    let dir = temp_dir("bad-input-fence");
+    let fence = dir.join("fence.txt");
+    std::fs::write(&fence, "2 1\n2 1\n2 1\n2 1\n2 1\n").expect("write");
+    let kml = dir.join("field.kml");
+    let text = run(&["plan", "convert", s(&fence), s(&kml)], 1);
+    assert!(
+        text.contains("the mission file holds no boundary: it has no survey polygon and its fence polygon 1 (inclusion) has 1 distinct point(s); a polygon needs at least 3"),
+        "{text}"
+    );
+    assert!(!kml.exists());
 }
 
 #[test]
