@@ -19,6 +19,7 @@ pub mod alerts;
 pub mod app;
 pub mod cli;
 pub mod formats;
+pub mod fuzz_entry;
 pub mod geo;
 pub mod link;
 pub mod log;

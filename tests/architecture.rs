@@ -22,6 +22,7 @@ fn pure_modules_import_no_gui_or_async_runtime() {
         "geo.rs",
         "plan",
         "formats",
+        "fuzz_entry",
         "vehicle",
         "protocol",
         "log/tlog.rs",

@@ -247,7 +247,7 @@ pub fn plan_boundary(doc: &MissionDocument) -> Result<Vec<Area>, BoundaryError> 
         return Ok(surveys);
     }
     fence_boundary(&doc.fence).map_err(|reason| BoundaryError::NoBoundary {
-        what: "the .plan",
+        what: "the mission file",
         reason: format!("it has no survey polygon and {reason}"),
     })
 }

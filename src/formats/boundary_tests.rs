@@ -91,7 +91,7 @@ fn plan_survey_polygon_else_fence() {
     .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "the .plan holds no boundary: it has no survey polygon and no inclusion polygon in its \
+        "the mission file holds no boundary: it has no survey polygon and no inclusion polygon in its \
          fence (0 exclusion polygons, 0 circles)"
     );
     let e = read_boundary(

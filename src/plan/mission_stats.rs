@@ -103,10 +103,12 @@ pub fn mission_stats(doc: &MissionDocument) -> MissionStats {
             cmd::DO_SET_CAM_TRIGG_DIST => {
                 trigger_m = f64::from(it.params[0]).max(0.0);
                 if trigger_m > 0.0 && it.params[2] > 0.0 {
-                    st.photos += 1;
+                    st.photos = st.photos.saturating_add(1);
                 }
             }
-            cmd::DO_DIGICAM_CONTROL | cmd::IMAGE_START_CAPTURE => st.photos += 1,
+            cmd::DO_DIGICAM_CONTROL | cmd::IMAGE_START_CAPTURE => {
+                st.photos = st.photos.saturating_add(1);
+            }
             cmd::NAV_RETURN_TO_LAUNCH => {
                 if let (Some(a), Some(h)) = (at, home) {
                     let d = a.distance_m(h);
@@ -126,7 +128,9 @@ pub fn mission_stats(doc: &MissionDocument) -> MissionStats {
                     let d = a.distance_m(b);
                     st.distance_m += d;
                     if trigger_m > 0.0 {
-                        st.photos += (d / trigger_m).floor() as u32;
+                        // Saturating: a trigger distance of 1e-30 m is a typo, not a reason
+                        // to overflow (`as` saturates the huge quotient at u32::MAX).
+                        st.photos = st.photos.saturating_add((d / trigger_m).floor() as u32);
                     }
                     let dz = if c == cmd::NAV_LAND {
                         -alt

@@ -44,6 +44,19 @@ fn square() -> MissionDocument {
     }
 }
 
+#[test]
+fn a_tiny_trigger_distance_saturates_the_photo_count() {
+    // Found by the waypoints_file fuzz target: DO_SET_CAM_TRIGG_DIST 1e-30 m over a 400 m leg
+    // overflowed the photo count (a panic in debug builds, a wrapped count in release).
+    let mut doc = square();
+    let trigger = MissionItem::action(cmd::DO_SET_CAM_TRIGG_DIST, [1e-30, 0.0, 1.0, 0.0]);
+    doc.mission.insert(1, trigger);
+    doc.mission
+        .insert(3, MissionItem::action(cmd::DO_DIGICAM_CONTROL, [0.0; 4]));
+    let st = mission_stats(&doc);
+    assert_eq!(st.photos, u32::MAX);
+}
+
 fn codes(f: &[Finding]) -> Vec<&'static str> {
     f.iter().map(|x| x.code).collect()
 }
