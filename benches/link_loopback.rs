@@ -28,6 +28,8 @@
 //! `cargo bench --bench link_loopback`. With `STEPPE_BENCH_LINK_POOL=FILE` the frames are also
 //! written to FILE (concatenated), for `scripts/bench` to send to pymavlink.
 
+mod common;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
@@ -457,12 +459,7 @@ fn link_loopback(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    // Short runs (the whole of `scripts/bench` stays within minutes); `--measurement-time`
-    // and `--sample-size` on the command line override these.
-    config = Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4))
-        .sample_size(30);
+    config = common::short_runs(4, 30);
     targets = link_loopback
 }
 criterion_main!(benches);

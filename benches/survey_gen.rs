@@ -7,9 +7,10 @@
 //! `survey_gen case=... vertices=V holes=H transects=T waypoints=W` per case, then criterion's
 //! time per survey.
 
+mod common;
+
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use std::hint::black_box;
-use std::time::Duration;
 use steppe::geo::{Enu, LatLon, LocalFrame};
 use steppe::plan::Area;
 use steppe::plan::camera::{AltOrGsd, Capture, Orientation, builtin_cameras, find_camera};
@@ -114,12 +115,7 @@ fn survey_gen(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    // Short runs (the whole of `scripts/bench` stays within minutes); `--measurement-time`
-    // and `--sample-size` on the command line override these.
-    config = Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4))
-        .sample_size(10);
+    config = common::short_runs(4, 10);
     targets = survey_gen
 }
 criterion_main!(benches);

@@ -9,10 +9,11 @@
 //! figures (throughput in bytes); `scripts/bench` and `scripts/bench-tlog` turn them into
 //! frames per second and ratios against pymavlink.
 
+mod common;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 use steppe::log::index::TlogIndex;
 use steppe::log::info::summarize;
 use steppe::log::tlog::TlogReader;
@@ -75,12 +76,7 @@ fn tlog_read(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    // Short runs (the whole of `scripts/bench` stays within minutes); `--measurement-time`
-    // and `--sample-size` on the command line override these.
-    config = Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(30);
+    config = common::short_runs(3, 30);
     targets = tlog_read
 }
 criterion_main!(benches);

@@ -5,10 +5,11 @@
 //!
 //! `cargo bench --bench ui_frame`. Prints `ui_frame case=… trail_points=…` per case.
 
+mod common;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
 use std::sync::Arc;
-use std::time::Duration;
 use steppe::geo::LatLon;
 use steppe::runtime::Snapshot;
 use steppe::ui::model::UiModel;
@@ -99,12 +100,7 @@ fn ui_frame(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    // Short runs (the whole of `scripts/bench` stays within minutes); `--measurement-time`
-    // and `--sample-size` on the command line override these.
-    config = Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(30);
+    config = common::short_runs(3, 30);
     targets = ui_frame
 }
 criterion_main!(benches);

@@ -3,6 +3,7 @@
 //! arm and start it, and watch progress and camera trigger points arrive in the model.
 
 mod common;
+use common::ui::pump_until;
 
 use common::{engine, sim};
 use std::time::{Duration, Instant};
@@ -13,24 +14,6 @@ use steppe::protocol::actions::VehicleAction;
 use steppe::runtime::MissionOp;
 use steppe::ui::model::{UiCommand, UiModel};
 use steppe::ui::plan::model::Tool;
-
-fn pump_until(
-    core: &mut AppCore,
-    timeout: Duration,
-    what: &str,
-    mut cond: impl FnMut(&UiModel) -> bool,
-) {
-    let end = Instant::now() + timeout;
-    while Instant::now() < end {
-        core.pump();
-        if cond(&core.model) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let log: Vec<String> = core.model.log.iter().map(|l| l.text.clone()).collect();
-    panic!("timed out waiting for {what}; messages: {log:#?}");
-}
 
 #[test]
 fn plan_upload_fly_and_see_photos_arrive() {

@@ -66,7 +66,10 @@ fn plan_info_words_every_bad_file() {
     };
     let row = "0\t1\t0\t16\t0\t0\t0\t0\t42.5\t72.3\t800\t1\n";
     let cases: Vec<(std::path::PathBuf, &str)> = vec![
-        (write("empty.plan", b""), "empty file: expected a first line 'QGC WPL 110'"),
+        (
+            write("empty.plan", b""),
+            "empty file: expected a QGroundControl .plan (JSON) or a QGC WPL 110 mission",
+        ),
         (write("empty.kml", b""), "expected KML (XML starting with '<'), found an empty file"),
         (
             write("cut.plan", &PLAN.as_bytes()[..PLAN.len() / 2]),

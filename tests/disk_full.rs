@@ -6,13 +6,14 @@
 //! says the same and exits 1.
 
 mod common;
+use common::ui::pump_until;
 
 use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use steppe::alerts::Severity;
 use steppe::app::AppCore;
 use steppe::log::tlog::TlogReader;
@@ -43,24 +44,6 @@ fn mount_tmpfs(dir: &Path, size: &str) -> Result<Tmpfs, String> {
     } else {
         Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
     }
-}
-
-fn pump_until(
-    core: &mut AppCore,
-    timeout: Duration,
-    what: &str,
-    mut cond: impl FnMut(&UiModel) -> bool,
-) {
-    let end = Instant::now() + timeout;
-    while Instant::now() < end {
-        core.pump();
-        if cond(&core.model) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let log: Vec<&str> = core.model.log.iter().map(|l| l.text.as_str()).collect();
-    panic!("timed out waiting for {what}; messages: {log:#?}");
 }
 
 /// Flies two vehicles recording to `tlog` until the disk is full, and checks everything an
@@ -228,23 +211,14 @@ fn a_full_tmpfs_stops_the_recording_with_an_alert_and_keeps_the_file_valid() {
         r.stats().truncated_tail_bytes,
         "only a cut last record may be unreadable"
     );
-    let py = Command::new("python3")
-        .arg("-c")
-        .arg(
-            "from pymavlink import mavutil; import sys\n\
+    let py = python(
+        "from pymavlink import mavutil; import sys\n\
              m=mavutil.mavlink_connection(sys.argv[1], robust_parsing=True)\nn=0\n\
              while True:\n    x=m.recv_msg()\n    if x is None: break\n    \
              if x.get_type()!='BAD_DATA': n+=1\nprint(n)",
-        )
-        .arg(&tlog)
-        .output()
-        .expect("python3 must be installed (see .ci/run)");
-    assert!(
-        py.status.success(),
-        "pymavlink: {}",
-        String::from_utf8_lossy(&py.stderr)
+        &[&tlog],
     );
-    assert_eq!(String::from_utf8_lossy(&py.stdout).trim(), n.to_string());
+    assert_eq!(py.trim(), n.to_string());
     let s = sim(SimArgs::default());
     cli_says_disk_full(s.local_addr().port(), &mnt.join("cli.tlog"));
 }

@@ -9,25 +9,8 @@ use steppe::geo::LatLon;
 use steppe::log::tlog::TlogReader;
 use steppe::plan::MissionType;
 use steppe::protocol::actions::VehicleAction;
-use steppe::runtime::{Event, MissionOp, OpError, Request};
+use steppe::runtime::{Event, MissionOp, Request};
 use steppe::vehicle::{Autopilot, VehicleClass, VehicleId};
-
-fn act(
-    h: &mut steppe::runtime::BackendHandle,
-    target: VehicleId,
-    action: VehicleAction,
-) -> Result<(), OpError> {
-    let id = h.next_id();
-    match result_of(
-        h,
-        Request::Action { id, target, action },
-        id,
-        Duration::from_secs(20),
-    ) {
-        Event::CommandDone { result, .. } => result,
-        other => panic!("{other:?}"),
-    }
-}
 
 #[test]
 fn two_vehicles_are_identified() {
@@ -125,9 +108,12 @@ fn missions_clean_800_items_each_type() {
 #[test]
 fn missions_lossy_100_items_each_type_concurrently() {
     let s = sim(SimArgs {
-        loss: 20.0,
-        dup: 10.0,
-        reorder: 10.0,
+        faults: steppe::cli::FaultArgs {
+            loss: 20.0,
+            dup: 10.0,
+            reorder: 10.0,
+            ..Default::default()
+        },
         seed: 7,
         ..SimArgs::default()
     });

@@ -4,6 +4,9 @@
 //! order and by time; GPS tags in the copies read back with an independent reader (Python
 //! exifread); originals checked unchanged by checksum; count mismatches reported.
 
+mod common;
+use common::python;
+
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -99,18 +102,7 @@ for name in sorted(os.listdir(sys.argv[1])):
                  str(t.get('EXIF DateTimeOriginal', '')), str(t.get('Image Make', ''))]
 print(json.dumps(out))
 "#;
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(dir)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "exifread is needed for this test (pip install exifread): {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
+    serde_json::from_str(&python(script, &[dir])).expect("json")
 }
 
 #[test]

@@ -66,7 +66,10 @@ fn download(
 
 fn lossy_sim(loss: f64) -> steppe::sim::server::SimHandle {
     sim(SimArgs {
-        loss,
+        faults: steppe::cli::FaultArgs {
+            loss,
+            ..Default::default()
+        },
         ..SimArgs::default()
     })
 }

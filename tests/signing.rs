@@ -13,22 +13,8 @@ use steppe::log::tlog::TlogReader;
 use steppe::protocol::actions::VehicleAction;
 use steppe::protocol::frame::Frame;
 use steppe::protocol::signing::{SigningConfig, SigningKey, SigningState, Verdict};
-use steppe::runtime::{self, BackendConfig, BackendHandle, Event, OpError, Request};
+use steppe::runtime::{self, BackendConfig, BackendHandle, Event, Request};
 use steppe::sim::server::SimHandle;
-use steppe::vehicle::VehicleId;
-
-fn act(h: &mut BackendHandle, target: VehicleId, action: VehicleAction) -> Result<(), OpError> {
-    let id = h.next_id();
-    match result_of(
-        h,
-        Request::Action { id, target, action },
-        id,
-        Duration::from_secs(20),
-    ) {
-        Event::CommandDone { result, .. } => result,
-        other => panic!("{other:?}"),
-    }
-}
 
 /// A key file made by the CLI, owner-only.
 fn keygen(dir: &std::path::Path) -> (std::path::PathBuf, SigningKey) {
@@ -129,20 +115,9 @@ while time.time() < end:
     time.sleep(0.1)
 print("sent=%d acks=%d" % (sent, acks))
 "#;
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(port.to_string())
-        .arg(mode)
-        .arg(replay_hex)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "intruder failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    python(script, &[&port.to_string(), mode, replay_hex])
+        .trim()
+        .to_owned()
 }
 
 /// Waits for the simulator's published status (every 100 ms) to show `what`.
@@ -303,19 +278,7 @@ m.signing.timestamp = int((time.time() - 1420070400) * 100000)
 for i in range(3):
     print("frame", m.heartbeat_encode(2, 3, 0, 0, 4).pack(m).hex())
 "#;
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(pass)
-        .arg(frames.join(","))
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = python(script, &[pass, &frames.join(",")]);
     assert!(
         text.contains("right 5 0"),
         "pymavlink accepts our 5 frames: {text}"

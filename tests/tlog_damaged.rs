@@ -7,9 +7,11 @@
 //! Not repeated here: the reader's unit tests (`src/log/tlog.rs`: tiny synthetic logs, proptest
 //! over XOR damage) and the vehicle facts per sample (`tests/vehicle_samples.rs`).
 
+mod common;
+use common::python;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::Command;
 use steppe::log::events::{EventKind, EventOptions, flight_log};
 use steppe::log::info::summarize;
 use steppe::log::tlog::TlogReader;
@@ -51,18 +53,7 @@ type Rec = (u64, Vec<u8>);
 
 /// pymavlink's records per file, as multisets of keys.
 fn pymavlink(paths: &[PathBuf]) -> BTreeMap<PathBuf, BTreeMap<Key, usize>> {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(PYMAVLINK)
-        .args(paths)
-        .output()
-        .expect("python3 must be installed (see .ci/run)");
-    assert!(
-        out.status.success(),
-        "pymavlink is needed (pip install pymavlink): {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = python(PYMAVLINK, paths);
     let mut all = BTreeMap::new();
     let mut current: Option<(PathBuf, BTreeMap<Key, usize>)> = None;
     for line in text.lines().filter(|l| !l.is_empty()) {

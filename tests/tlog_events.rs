@@ -2,6 +2,9 @@
 //! one flight each, as many photos as pymavlink counts CAMERA_FEEDBACK messages, and the CLI's
 //! text and JSON (parsed back by Python).
 
+mod common;
+use common::python;
+
 use std::process::Command;
 use steppe::log::events::{EventKind, EventOptions, flight_log};
 use steppe::test_support::sample;
@@ -17,21 +20,7 @@ while m.recv_match(type='CAMERA_FEEDBACK') is not None:
     n += 1
 print(n)
 "#;
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(path)
-        .output()
-        .expect("python3 must be installed (see .ci/run)");
-    assert!(
-        out.status.success(),
-        "pymavlink is needed (pip install pymavlink): {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
-        .expect("a count")
+    python(script, &[path]).trim().parse().expect("a count")
 }
 
 fn steppe(args: &[&str]) -> String {
@@ -107,19 +96,7 @@ s = f['segments'][0]
 print(kinds.count('camera'), kinds.count('takeoff'), len(f['segments']), s['photos'],
       s['landing'] is not None, d['events'][0]['t_s'] >= 0)
 "#;
-    let out = Command::new("python3")
-        .args(["-c", script, &json])
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        "180 1 1 180 True True"
-    );
+    assert_eq!(python(script, &[&json]).trim(), "180 1 1 180 True True");
     // Another system id: nothing.
     let none = steppe(&["tlog", "events", "--json", "--sysid", "7", p]);
     assert!(none.contains("\"events\":[]"), "{none}");
@@ -131,16 +108,7 @@ d = json.loads(sys.argv[1])
 t = d['flights'][0]['totals']
 print(t['flights'], t['photos'], round(t['max_alt_rel_m']), t['max_home_distance_m'] > 500)
 "#;
-    let out = Command::new("python3")
-        .args(["-c", script, &info])
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1 180 70 True");
+    assert_eq!(python(script, &[&info]).trim(), "1 180 70 True");
     let text = steppe(&["tlog", "info", p]);
     assert!(
         text.contains("Flights (times from the start of the log)"),

@@ -5,19 +5,18 @@
 //! simulator's logs byte for byte, cancel a download, erase.
 
 mod common;
+use common::ui::{harness, pump_until};
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use steppe::app::AppCore;
 use steppe::protocol::logs::LogEntry;
 use steppe::runtime::Snapshot;
 use steppe::ui::i18n::set_language;
 use steppe::ui::logs::{LogJob, LogJobKind, SavedLog};
 use steppe::ui::model::{UiCommand, UiModel, View};
-use steppe::ui::{Panels, root_ui};
 use steppe::vehicle::{Heartbeat, VehicleId, VehicleState};
 
 const T0_US: u64 = 1_700_000_000_000_000;
@@ -67,27 +66,6 @@ fn model(ids: &[VehicleId]) -> UiModel {
     m.settings.log_folder = FOLDER.into();
     m.logs.vehicle_mut(V1).entries = Some(entries());
     m
-}
-
-struct App {
-    m: UiModel,
-    p: Panels,
-}
-
-fn harness(m: UiModel) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_accessibility_check(true)
-        .build_ui_state(
-            |ui, app: &mut App| {
-                set_language(app.m.settings.language);
-                root_ui(ui, &mut app.m, &mut app.p);
-            },
-            App {
-                m,
-                p: Panels::default(),
-            },
-        )
 }
 
 #[test]
@@ -256,24 +234,6 @@ fn the_view_speaks_russian() {
         assert!(h.query_all_by_label(text).next().is_some(), "{text} shown");
     }
     set_language(Language::English);
-}
-
-fn pump_until(
-    core: &mut AppCore,
-    timeout: Duration,
-    what: &str,
-    mut cond: impl FnMut(&UiModel) -> bool,
-) {
-    let end = Instant::now() + timeout;
-    while Instant::now() < end {
-        core.pump();
-        if cond(&core.model) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let log: Vec<String> = core.model.log.iter().map(|l| l.text.clone()).collect();
-    panic!("timed out waiting for {what}; messages: {log:#?}");
 }
 
 #[test]

@@ -2,6 +2,9 @@
 //! label, clicked or typed into, and the test checks the command the panel emitted or the
 //! state it changed. No window and no engine: the panels draw from a model built here.
 
+mod common;
+use common::ui::{App, T0_US, harness, vehicle};
+
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -10,22 +13,7 @@ use steppe::protocol::actions::VehicleAction;
 use steppe::runtime::Snapshot;
 use steppe::ui::i18n::{Language, set_language, tr};
 use steppe::ui::model::{UiCommand, UiModel, View};
-use steppe::ui::{Panels, root_ui};
-use steppe::vehicle::{Heartbeat, VehicleId, VehicleState};
-
-const T0_US: u64 = 1_700_000_000_000_000;
-
-fn vehicle(sysid: u8, armed: bool) -> VehicleState {
-    let hb = Heartbeat {
-        custom_mode: 0,
-        mav_type: 2,
-        autopilot: 3,
-        base_mode: if armed { 0x81 } else { 0x01 },
-        system_status: 3,
-        mavlink_version: 3,
-    };
-    VehicleState::new(VehicleId { sysid, compid: 1 }, &hb, T0_US)
-}
+use steppe::vehicle::{VehicleId, VehicleState};
 
 fn model(vehicles: Vec<VehicleState>) -> UiModel {
     let mut m = UiModel::default();
@@ -35,29 +23,6 @@ fn model(vehicles: Vec<VehicleState>) -> UiModel {
         ..Snapshot::default()
     }));
     m
-}
-
-struct App {
-    m: UiModel,
-    p: Panels,
-}
-
-fn harness(m: UiModel) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        // Several sliders and fields are labelled by a neighbouring label, not linked to it
-        // for screen readers yet (eframe is built without AccessKit); see the README.
-        .with_accessibility_check(true)
-        .build_ui_state(
-            |ui, app: &mut App| {
-                set_language(app.m.settings.language);
-                root_ui(ui, &mut app.m, &mut app.p);
-            },
-            App {
-                m,
-                p: Panels::default(),
-            },
-        )
 }
 
 #[test]

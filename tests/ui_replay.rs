@@ -2,6 +2,7 @@
 //! timeline as egui_kittest sees them.
 
 mod common;
+use common::ui::{App, harness};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -11,7 +12,6 @@ use steppe::log::timeline::{EventKind, TimelineEvent};
 use steppe::protocol::actions::VehicleAction;
 use steppe::ui::model::{MissionTypeKey, UiCommand, UiModel};
 use steppe::ui::replay::{ReplayCmd, ReplayView};
-use steppe::ui::{Panels, root_ui};
 use steppe::vehicle::VehicleId;
 
 const LOG: &str = "sitl/arducopter_sitl_survey_talas_camera.tlog";
@@ -179,24 +179,6 @@ fn replay_model() -> UiModel {
         }),
         ..Default::default()
     }
-}
-
-struct App {
-    m: UiModel,
-    p: Panels,
-}
-
-fn harness(m: UiModel) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_accessibility_check(true)
-        .build_ui_state(
-            |ui, app: &mut App| root_ui(ui, &mut app.m, &mut app.p),
-            App {
-                m,
-                p: Panels::default(),
-            },
-        )
 }
 
 fn sent(h: &mut Harness<'static, App>) -> Vec<ReplayCmd> {

@@ -4,7 +4,14 @@
 //! after a confirmation, the Links view's counters, Russian labels, a command-line key.
 //! (`app_signing.rs` makes the same clicks against the simulator over UDP.)
 
-use egui_kittest::Harness;
+mod common;
+use common::ui::{App, T0_US, harness_sized, vehicle};
+
+/// The Settings view's signing section is tall: a taller window than the other UI tests.
+fn harness(m: UiModel) -> egui_kittest::Harness<'static, App> {
+    harness_sized(m, egui::vec2(1440.0, 1000.0))
+}
+
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,23 +21,9 @@ use steppe::runtime::{LinkStatus, Snapshot};
 use steppe::ui::i18n::{Language, set_language};
 use steppe::ui::model::{UiCommand, UiModel, View};
 use steppe::ui::signing::KEY_FILE_NAME;
-use steppe::ui::{Panels, root_ui};
-use steppe::vehicle::{Heartbeat, VehicleId, VehicleState};
+use steppe::vehicle::{VehicleId, VehicleState};
 
-const T0_US: u64 = 1_700_000_000_000_000;
 const PASS: &str = "correct horse battery staple";
-
-fn vehicle(sysid: u8, armed: bool) -> VehicleState {
-    let hb = Heartbeat {
-        custom_mode: 0,
-        mav_type: 2,
-        autopilot: 3,
-        base_mode: if armed { 0x81 } else { 0x01 },
-        system_status: 3,
-        mavlink_version: 3,
-    };
-    VehicleState::new(VehicleId { sysid, compid: 1 }, &hb, T0_US)
-}
 
 /// The Settings view over `vehicles`, writing key files into `dir`.
 fn model(dir: &Path, vehicles: Vec<VehicleState>) -> UiModel {
@@ -53,26 +46,6 @@ fn signing_model(dir: &Path, vehicles: Vec<VehicleState>) -> (UiModel, SigningKe
     m.outbox.clear();
     let key = m.signing.key.clone().expect("key");
     (m, key)
-}
-
-struct App {
-    m: UiModel,
-    p: Panels,
-}
-
-fn harness(m: UiModel) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(egui::vec2(1440.0, 1000.0))
-        .build_ui_state(
-            |ui, app: &mut App| {
-                set_language(app.m.settings.language);
-                root_ui(ui, &mut app.m, &mut app.p);
-            },
-            App {
-                m,
-                p: Panels::default(),
-            },
-        )
 }
 
 fn temp_dir(name: &str) -> PathBuf {

@@ -28,6 +28,39 @@ pub fn ranged(s: &str, lo: f64, hi: f64, what: &str) -> Result<f64, String> {
     }
 }
 
+/// A bad link's faults, the same in both directions (`steppe sim`, `steppe proxy`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Args)]
+pub struct FaultArgs {
+    /// Datagrams lost in each direction (percent).
+    #[arg(long, default_value_t = 0.0, value_name = "PCT", value_parser = percent)]
+    pub loss: f64,
+    /// Datagrams delivered twice (percent).
+    #[arg(long, default_value_t = 0.0, value_name = "PCT", value_parser = percent)]
+    pub dup: f64,
+    /// Datagrams held back 50–250 ms so later ones overtake them (percent).
+    #[arg(long, default_value_t = 0.0, value_name = "PCT", value_parser = percent)]
+    pub reorder: f64,
+    /// Random extra delay of 0 to this many milliseconds on every datagram.
+    #[arg(long, default_value_t = 0.0, value_name = "MS", value_parser = |s: &str| ranged(s, 0.0, 60_000.0, "milliseconds"))]
+    pub jitter: f64,
+    /// Bandwidth cap like a radio, in baud (10 bits per byte; 4 KiB buffer), e.g. 57600.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(300..=12_000_000))]
+    pub baud: Option<u32>,
+}
+
+impl FaultArgs {
+    /// The simulator's fault settings for these arguments.
+    pub fn faults(&self) -> crate::sim::faults::Faults {
+        crate::sim::faults::Faults {
+            loss_pct: self.loss,
+            duplicate_pct: self.dup,
+            reorder_pct: self.reorder,
+            jitter_ms: self.jitter,
+            baud: self.baud,
+        }
+    }
+}
+
 /// Links and vehicle selection.
 #[derive(Debug, Clone, Args)]
 pub struct LinkArgs {

@@ -24,6 +24,7 @@ mod tlog_photos;
 mod vehicle_cmd;
 mod watch;
 
+pub use common::FaultArgs;
 pub use demo::{demo_fence, demo_mission, demo_rally};
 pub use proxy::{ProxyArgs, proxy_config};
 pub use signing::SigningArgs;

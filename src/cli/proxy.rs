@@ -24,21 +24,9 @@ pub struct ProxyArgs {
     /// us, as SITL does).
     #[arg(long, value_name = "udpout:HOST:PORT")]
     pub to: LinkSpec,
-    /// Datagrams lost in each direction (percent).
-    #[arg(long, default_value_t = 0.0, value_name = "PCT", value_parser = super::common::percent)]
-    pub loss: f64,
-    /// Datagrams delivered twice (percent).
-    #[arg(long, default_value_t = 0.0, value_name = "PCT", value_parser = super::common::percent)]
-    pub dup: f64,
-    /// Datagrams held back 50–250 ms so later ones overtake them (percent).
-    #[arg(long, default_value_t = 0.0, value_name = "PCT", value_parser = super::common::percent)]
-    pub reorder: f64,
-    /// Random extra delay of 0 to this many milliseconds on every datagram.
-    #[arg(long, default_value_t = 0.0, value_name = "MS", value_parser = |s: &str| super::common::ranged(s, 0.0, 60_000.0, "milliseconds"))]
-    pub jitter: f64,
-    /// Bandwidth cap like a radio, in baud (10 bits per byte; 4 KiB buffer), e.g. 57600.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(300..=12_000_000))]
-    pub baud: Option<u32>,
+    /// Faults on the link, both directions.
+    #[command(flatten)]
+    pub faults: super::common::FaultArgs,
     /// Seed of the fault randomness (the same seed repeats the same pattern of faults for the
     /// same traffic).
     #[arg(long, default_value_t = 1)]
@@ -50,13 +38,7 @@ pub struct ProxyArgs {
 
 /// The proxy configuration for these arguments.
 pub fn proxy_config(a: &ProxyArgs) -> ProxyConfig {
-    let f = Faults {
-        loss_pct: a.loss,
-        duplicate_pct: a.dup,
-        reorder_pct: a.reorder,
-        jitter_ms: a.jitter,
-        baud: a.baud,
-    };
+    let f = a.faults.faults();
     ProxyConfig {
         gcs_side: a.listen.clone(),
         vehicle_side: a.to.clone(),

@@ -1,11 +1,11 @@
 //! `steppe sim`: the built-in simulated vehicles (ArduPilot-like copters or planes) on UDP,
 //! with failure modes for testing ground stations.
 
+use super::common::FaultArgs;
 use super::record::install_ctrl_c;
 use crate::geo::LatLon;
 use crate::link::LinkSpec;
 use crate::protocol::mission_server::MissionServerConfig;
-use crate::sim::faults::Faults;
 use crate::sim::node::NodeConfig;
 use crate::sim::server::{Endpoint, SimServerConfig, spawn};
 use crate::sim::{Airframe, SimConfig, mode_name};
@@ -37,21 +37,9 @@ pub struct SimArgs {
     /// Run flight time this many times faster than real time.
     #[arg(long, default_value_t = 1.0, value_parser = |s: &str| super::common::ranged(s, 0.01, 1000.0, "a speed-up factor"))]
     pub speedup: f64,
-    /// Packet loss in both directions (percent).
-    #[arg(long, default_value_t = 0.0, value_name = "PCT", value_parser = super::common::percent)]
-    pub loss: f64,
-    /// Duplicated packets (percent).
-    #[arg(long, default_value_t = 0.0, value_name = "PCT", value_parser = super::common::percent)]
-    pub dup: f64,
-    /// Reordered (delayed) packets (percent).
-    #[arg(long, default_value_t = 0.0, value_name = "PCT", value_parser = super::common::percent)]
-    pub reorder: f64,
-    /// Random extra delay up to this many milliseconds.
-    #[arg(long, default_value_t = 0.0, value_name = "MS", value_parser = |s: &str| super::common::ranged(s, 0.0, 60_000.0, "milliseconds"))]
-    pub jitter: f64,
-    /// Bandwidth cap like a radio (e.g. 57600).
-    #[arg(long)]
-    pub baud: Option<u32>,
+    /// Faults on the link, both directions.
+    #[command(flatten)]
+    pub faults: FaultArgs,
     /// Mission requests the vehicle drops (percent).
     #[arg(long, default_value_t = 0.0, value_name = "PCT", value_parser = super::common::percent)]
     pub drop_mission_requests: f64,
@@ -104,11 +92,7 @@ impl Default for SimArgs {
             listen: None,
             home: None,
             speedup: 1.0,
-            loss: 0.0,
-            dup: 0.0,
-            reorder: 0.0,
-            jitter: 0.0,
-            baud: None,
+            faults: FaultArgs::default(),
             drop_mission_requests: 0.0,
             nack_mid_upload: false,
             item_limit: 2_000,
@@ -205,13 +189,7 @@ pub fn server_config(a: &SimArgs) -> Result<SimServerConfig> {
             }
         })
         .collect();
-    let faults = Faults {
-        loss_pct: a.loss,
-        duplicate_pct: a.dup,
-        reorder_pct: a.reorder,
-        jitter_ms: a.jitter,
-        baud: a.baud,
-    };
+    let faults = a.faults.faults();
     Ok(SimServerConfig {
         vehicles,
         endpoint,

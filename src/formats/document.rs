@@ -17,6 +17,11 @@ pub enum ReadError {
     /// Bytes that are not UTF-8 text.
     #[error("not a text file: invalid UTF-8 at byte {0}")]
     NotText(usize),
+    /// Nothing but whitespace.
+    #[error(
+        "empty file: expected a QGroundControl .plan (JSON) or a QGC WPL 110 mission, fence or rally list"
+    )]
+    Empty,
     /// A .plan that failed.
     #[error(transparent)]
     Plan(#[from] PlanError),
@@ -32,6 +37,9 @@ pub enum ReadError {
 pub fn read_document(bytes: &[u8]) -> Result<MissionDocument, ReadError> {
     let text = std::str::from_utf8(bytes).map_err(|e| ReadError::NotText(e.valid_up_to()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(ReadError::Empty);
+    }
     if text.trim_start().starts_with('{') {
         return Ok(read_plan(text)?);
     }
@@ -124,6 +132,9 @@ mod tests {
         assert!(e.to_string().contains("version 42"), "{e}");
         let e = read_document(b"hello").expect_err("nothing");
         assert!(e.to_string().contains("QGC WPL 110"), "{e}");
+        for empty in [&b""[..], b"  \n\r\n", "\u{feff}\n".as_bytes()] {
+            assert_eq!(read_document(empty), Err(ReadError::Empty));
+        }
         assert!(matches!(
             read_document(&[0xff, 0xfe]),
             Err(ReadError::NotText(0))

@@ -5,6 +5,7 @@
 //! (with the parser's counters) and state changes up to the engine on one shared channel, and
 //! takes raw frames to write from its own channel. Dropping that sender stops the task.
 
+pub mod background;
 pub mod backoff;
 pub mod proxy;
 mod serial;

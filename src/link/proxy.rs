@@ -13,9 +13,10 @@
 //! its own thread with a small tokio runtime; [`spawn`] returns once both sockets are open.
 
 use super::LinkSpec;
+use super::background::{Background, BackgroundError, OpenUdp, UdpEnd, open_udp};
 use crate::sim::faults::{FaultInjector, FaultStats, Faults};
 use std::collections::BTreeMap;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -54,24 +55,17 @@ pub enum ProxyError {
         /// What was given.
         spec: LinkSpec,
     },
-    /// A `udpout` host did not resolve.
-    #[error("proxy {side} side: cannot resolve {host}:{port}")]
-    Resolve {
-        /// Which side.
+    /// A socket could not be opened, or the `udpout` host did not resolve.
+    #[error("proxy {side} side: {source}")]
+    Open {
+        /// Which side ("ground-station" or "vehicle").
         side: &'static str,
-        /// Host.
-        host: String,
-        /// Port.
-        port: u16,
-    },
-    /// A socket, the runtime or the thread could not be created.
-    #[error("proxy {what}: {source}")]
-    Io {
-        /// What was being done.
-        what: String,
         /// Why it failed.
-        source: std::io::Error,
+        source: BackgroundError,
     },
+    /// The runtime or its thread could not be created.
+    #[error("proxy cannot start: {0}")]
+    Start(BackgroundError),
 }
 
 /// What the proxy has done so far.
@@ -118,23 +112,10 @@ impl Dest {
 }
 
 /// One side's socket, opened synchronously so errors come back from [`spawn`].
-fn open(side: &'static str, spec: &LinkSpec) -> Result<(std::net::UdpSocket, Dest), ProxyError> {
-    let io = |what: String| move |source| ProxyError::Io { what, source };
-    let (bind, dest) = match spec {
-        LinkSpec::UdpIn { addr, port } => (format!("{addr}:{port}"), Dest::Peers(BTreeMap::new())),
-        LinkSpec::UdpOut { host, port } => {
-            let to = (host.as_str(), *port)
-                .to_socket_addrs()
-                .ok()
-                .and_then(|mut a| a.next())
-                .ok_or_else(|| ProxyError::Resolve {
-                    side,
-                    host: host.clone(),
-                    port: *port,
-                })?;
-            let any = if to.is_ipv6() { "[::]:0" } else { "0.0.0.0:0" };
-            (any.to_owned(), Dest::Fixed(to))
-        }
+fn open(side: &'static str, spec: &LinkSpec) -> Result<(OpenUdp, Dest), ProxyError> {
+    let (end, dest) = match spec {
+        LinkSpec::UdpIn { addr, port } => (UdpEnd::Listen(addr, *port), None),
+        LinkSpec::UdpOut { host, port } => (UdpEnd::Connect(host, *port), Some(())),
         other => {
             return Err(ProxyError::NotUdp {
                 side,
@@ -142,10 +123,12 @@ fn open(side: &'static str, spec: &LinkSpec) -> Result<(std::net::UdpSocket, Des
             });
         }
     };
-    let sock = std::net::UdpSocket::bind(&bind).map_err(io(format!("{side} side: bind {bind}")))?;
-    sock.set_nonblocking(true)
-        .map_err(io(format!("{side} side: non-blocking mode")))?;
-    Ok((sock, dest))
+    let open = open_udp(end).map_err(|source| ProxyError::Open { side, source })?;
+    let dest = match (dest, open.target) {
+        (Some(()), Some(to)) => Dest::Fixed(to),
+        _ => Dest::Peers(BTreeMap::new()),
+    };
+    Ok((open, dest))
 }
 
 /// A running proxy. Dropping it stops the proxy.
@@ -153,10 +136,9 @@ fn open(side: &'static str, spec: &LinkSpec) -> Result<(std::net::UdpSocket, Des
 pub struct ProxyHandle {
     gcs_addr: SocketAddr,
     vehicle_addr: SocketAddr,
-    stop: Arc<AtomicBool>,
     status: Arc<Mutex<ProxyStatus>>,
     new_faults: Arc<Mutex<Option<(Faults, Faults)>>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    task: Background,
 }
 
 impl ProxyHandle {
@@ -186,88 +168,56 @@ impl ProxyHandle {
 
     /// True while the proxy thread runs.
     pub fn is_running(&self) -> bool {
-        self.thread.as_ref().is_some_and(|t| !t.is_finished())
+        self.task.is_running()
     }
 
     /// Stops the proxy and waits for its thread.
     pub fn stop(mut self) {
-        self.halt();
-    }
-
-    fn halt(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for ProxyHandle {
-    fn drop(&mut self) {
-        self.halt();
+        self.task.stop();
     }
 }
 
 /// Opens both sides and starts forwarding on a thread of its own.
 pub fn spawn(cfg: ProxyConfig) -> Result<ProxyHandle, ProxyError> {
-    let (gcs_sock, gcs_dest) = open("ground-station", &cfg.gcs_side)?;
-    let (veh_sock, veh_dest) = open("vehicle", &cfg.vehicle_side)?;
-    let local = |s: &std::net::UdpSocket, side: &str| {
-        s.local_addr().map_err(|source| ProxyError::Io {
-            what: format!("{side} side: local address"),
-            source,
-        })
-    };
-    let gcs_addr = local(&gcs_sock, "ground-station")?;
-    let vehicle_addr = local(&veh_sock, "vehicle")?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| ProxyError::Io {
-            what: "runtime".into(),
-            source,
-        })?;
-    let stop = Arc::new(AtomicBool::new(false));
+    let (gcs, gcs_dest) = open("ground-station", &cfg.gcs_side)?;
+    let (veh, veh_dest) = open("vehicle", &cfg.vehicle_side)?;
+    let (gcs_addr, vehicle_addr) = (gcs.local, veh.local);
     let status = Arc::new(Mutex::new(ProxyStatus::default()));
     let new_faults = Arc::new(Mutex::new(None));
-    let shared = Shared {
-        stop: Arc::clone(&stop),
-        status: Arc::clone(&status),
-        new_faults: Arc::clone(&new_faults),
-    };
-    let thread = std::thread::Builder::new()
-        .name("steppe-proxy".into())
-        .spawn(move || {
-            rt.block_on(async move {
-                match (UdpSocket::from_std(gcs_sock), UdpSocket::from_std(veh_sock)) {
-                    (Ok(g), Ok(v)) => {
-                        let sides = [
-                            Side {
-                                sock: g,
-                                dest: gcs_dest,
-                            },
-                            Side {
-                                sock: v,
-                                dest: veh_dest,
-                            },
-                        ];
-                        run(cfg, sides, shared).await;
-                    }
-                    (Err(e), _) | (_, Err(e)) => tracing::error!("proxy socket: {e}"),
-                }
-            });
-        })
-        .map_err(|source| ProxyError::Io {
-            what: "thread".into(),
-            source,
-        })?;
+    let (st, nf) = (Arc::clone(&status), Arc::clone(&new_faults));
+    let task = Background::spawn("steppe-proxy", move |stop| async move {
+        match (
+            UdpSocket::from_std(gcs.socket),
+            UdpSocket::from_std(veh.socket),
+        ) {
+            (Ok(g), Ok(v)) => {
+                let sides = [
+                    Side {
+                        sock: g,
+                        dest: gcs_dest,
+                    },
+                    Side {
+                        sock: v,
+                        dest: veh_dest,
+                    },
+                ];
+                let shared = Shared {
+                    stop,
+                    status: st,
+                    new_faults: nf,
+                };
+                run(cfg, sides, shared).await;
+            }
+            (Err(e), _) | (_, Err(e)) => tracing::error!("proxy socket: {e}"),
+        }
+    })
+    .map_err(ProxyError::Start)?;
     Ok(ProxyHandle {
         gcs_addr,
         vehicle_addr,
-        stop,
         status,
         new_faults,
-        thread: Some(thread),
+        task,
     })
 }
 

@@ -6,6 +6,7 @@
 use super::faults::{FaultInjector, FaultStats, Faults};
 use super::node::{NodeConfig, SimNode};
 use super::state::SimState;
+use crate::link::background::{Background, BackgroundError, OpenUdp, UdpEnd, open_udp};
 use crate::protocol::frame::FrameParser;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -54,17 +55,10 @@ pub struct SimServerConfig {
 /// Errors starting the simulator.
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
-    /// The socket could not be opened.
-    #[error("simulator cannot open UDP {what}: {source}")]
-    Socket {
-        /// What was tried.
-        what: String,
-        /// Why it failed.
-        source: std::io::Error,
-    },
-    /// The ground station's address did not resolve.
-    #[error("simulator cannot resolve {0}")]
-    Resolve(String),
+    /// The socket, the runtime or its thread could not be set up (or the ground station's
+    /// address did not resolve).
+    #[error("simulator cannot open UDP: {0}")]
+    Socket(#[from] BackgroundError),
 }
 
 /// What the simulator shows about itself while running.
@@ -86,9 +80,8 @@ pub struct SimStatus {
 #[derive(Debug)]
 pub struct SimHandle {
     local: SocketAddr,
-    stop: Arc<AtomicBool>,
     status: Arc<Mutex<SimStatus>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    task: Background,
 }
 
 impl SimHandle {
@@ -104,84 +97,38 @@ impl SimHandle {
 
     /// True while the simulator thread runs.
     pub fn is_running(&self) -> bool {
-        self.thread.as_ref().is_some_and(|t| !t.is_finished())
+        self.task.is_running()
     }
 
     /// Stops the simulator and waits for its thread.
     pub fn stop(mut self) {
-        self.halt();
-    }
-
-    fn halt(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for SimHandle {
-    fn drop(&mut self) {
-        self.halt();
+        self.task.stop();
     }
 }
 
 /// Starts the simulator on its own thread. The socket is open when this returns.
 pub fn spawn(cfg: SimServerConfig) -> Result<SimHandle, SimError> {
-    let (bind, target) = match &cfg.endpoint {
-        Endpoint::Listen(addr, port) => (format!("{addr}:{port}"), None),
-        Endpoint::Connect(host, port) => {
-            let t = std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), *port))
-                .ok()
-                .and_then(|mut a| a.next())
-                .ok_or_else(|| SimError::Resolve(format!("{host}:{port}")))?;
-            let any = if t.is_ipv6() { "[::]:0" } else { "0.0.0.0:0" };
-            (any.to_owned(), Some(t))
-        }
+    let end = match &cfg.endpoint {
+        Endpoint::Listen(addr, port) => UdpEnd::Listen(addr, *port),
+        Endpoint::Connect(host, port) => UdpEnd::Connect(host, *port),
     };
-    let std_sock = std::net::UdpSocket::bind(&bind).map_err(|source| SimError::Socket {
-        what: format!("bind {bind}"),
-        source,
-    })?;
-    std_sock
-        .set_nonblocking(true)
-        .map_err(|source| SimError::Socket {
-            what: "non-blocking mode".into(),
-            source,
-        })?;
-    let local = std_sock.local_addr().map_err(|source| SimError::Socket {
-        what: "local address".into(),
-        source,
-    })?;
-    let stop = Arc::new(AtomicBool::new(false));
+    let OpenUdp {
+        socket,
+        local,
+        target,
+    } = open_udp(end)?;
     let status = Arc::new(Mutex::new(SimStatus::default()));
-    let (st, sp) = (Arc::clone(&status), Arc::clone(&stop));
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| SimError::Socket {
-            what: "runtime".into(),
-            source,
-        })?;
-    let thread = std::thread::Builder::new()
-        .name("steppe-sim".into())
-        .spawn(move || {
-            rt.block_on(async move {
-                match tokio::net::UdpSocket::from_std(std_sock) {
-                    Ok(sock) => run(cfg, sock, target, sp, st).await,
-                    Err(e) => tracing::error!("simulator socket: {e}"),
-                }
-            });
-        })
-        .map_err(|source| SimError::Socket {
-            what: "thread".into(),
-            source,
-        })?;
+    let st = Arc::clone(&status);
+    let task = Background::spawn("steppe-sim", move |stop| async move {
+        match tokio::net::UdpSocket::from_std(socket) {
+            Ok(sock) => run(cfg, sock, target, stop, st).await,
+            Err(e) => tracing::error!("simulator socket: {e}"),
+        }
+    })?;
     Ok(SimHandle {
         local,
-        stop,
         status,
-        thread: Some(thread),
+        task,
     })
 }
 

@@ -33,21 +33,9 @@ pub fn logs_ui(ui: &mut Ui, m: &mut UiModel, dialog: &mut Option<Pending>) {
         ));
         return;
     }
-    let Some(v) = m.selected_vehicle().map(|s| s.id) else {
-        ui.label(tr("Waiting for vehicles…"));
+    let Some(v) = crate::ui::widgets::vehicle_picker(ui, m) else {
         return;
     };
-    if m.snapshot.vehicles.len() > 1 {
-        let ids: Vec<VehicleId> = m.snapshot.vehicles.iter().map(|s| s.id).collect();
-        ui.horizontal_wrapped(|ui| {
-            for id in ids {
-                let name = trf("Vehicle {id}", &[("id", vehicle_label(id))]);
-                if ui.selectable_label(id == v, name).clicked() {
-                    m.selected = Some(id);
-                }
-            }
-        });
-    }
     let armed = m.selected_vehicle().is_some_and(|s| s.armed);
     if armed {
         let p = palette(m.settings.theme);

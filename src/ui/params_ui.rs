@@ -44,21 +44,9 @@ pub fn params_ui(
     dialog: &mut Option<Pending>,
 ) {
     ui.heading(tr("Parameters"));
-    let Some(v) = m.selected_vehicle().map(|s| s.id) else {
-        ui.label(tr("Waiting for vehicles…"));
+    let Some(v) = crate::ui::widgets::vehicle_picker(ui, m) else {
         return;
     };
-    if m.snapshot.vehicles.len() > 1 {
-        let ids: Vec<VehicleId> = m.snapshot.vehicles.iter().map(|s| s.id).collect();
-        ui.horizontal_wrapped(|ui| {
-            for id in ids {
-                let name = trf("Vehicle {id}", &[("id", vehicle_label(id))]);
-                if ui.selectable_label(id == v, name).clicked() {
-                    m.selected = Some(id);
-                }
-            }
-        });
-    }
     download_row(ui, m, v);
     file_row(ui, m, v, file_path, dialog);
     file_preview(ui, m, v);

@@ -124,3 +124,31 @@ fn unit_input<'a>(
             }),
     }
 }
+
+/// The selected vehicle of a per-vehicle view, with a row of buttons to pick another when
+/// there are several; `None` (and "Waiting for vehicles…") while no vehicle is known.
+pub fn vehicle_picker(
+    ui: &mut Ui,
+    m: &mut crate::ui::model::UiModel,
+) -> Option<crate::vehicle::VehicleId> {
+    use crate::ui::i18n::{tr, trf};
+    let Some(v) = m.selected_vehicle().map(|s| s.id) else {
+        ui.label(tr("Waiting for vehicles…"));
+        return None;
+    };
+    if m.snapshot.vehicles.len() > 1 {
+        let ids: Vec<_> = m.snapshot.vehicles.iter().map(|s| s.id).collect();
+        ui.horizontal_wrapped(|ui| {
+            for id in ids {
+                let name = trf(
+                    "Vehicle {id}",
+                    &[("id", crate::ui::model::vehicle_label(id))],
+                );
+                if ui.selectable_label(id == v, name).clicked() {
+                    m.selected = Some(id);
+                }
+            }
+        });
+    }
+    Some(v)
+}

@@ -2,6 +2,8 @@
 //! to it over real UDP, and waiting on events with timeouts (never fixed sleeps).
 #![allow(dead_code)]
 
+pub mod ui;
+
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -233,4 +235,39 @@ pub fn same_items(kind: MissionType, sent: &[MissionItem], got: &[MissionItem]) 
             .zip(got)
             .skip(skip)
             .all(|(a, b)| a.same_on_wire(b))
+}
+
+/// Runs `python3 -c script args…` (pymavlink and exifread come from .ci/run) and returns its
+/// standard output; panics with its standard error when it fails.
+pub fn python<S: AsRef<std::ffi::OsStr>>(script: &str, args: &[S]) -> String {
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python3 must be installed (see .ci/run)");
+    assert!(
+        out.status.success(),
+        "python3 failed (are pymavlink and exifread installed? see .ci/run):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Asks `target` to do `action` and waits up to 20 s for the engine's answer.
+pub fn act(
+    h: &mut BackendHandle,
+    target: VehicleId,
+    action: steppe::protocol::actions::VehicleAction,
+) -> Result<(), OpError> {
+    let id = h.next_id();
+    match result_of(
+        h,
+        Request::Action { id, target, action },
+        id,
+        Duration::from_secs(20),
+    ) {
+        Event::CommandDone { result, .. } => result,
+        other => panic!("{other:?}"),
+    }
 }
