@@ -49,6 +49,7 @@ mod mission_exec_tests;
 pub mod faults;
 pub mod node;
 mod node_commands;
+mod node_signing;
 pub mod onboard_logs;
 pub mod server;
 pub mod telemetry;

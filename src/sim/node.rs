@@ -20,7 +20,7 @@ use crate::protocol::logs::LogMsg;
 use crate::protocol::mission::Address;
 use crate::protocol::mission_server::{MissionServer, MissionServerConfig};
 use crate::protocol::param_server::ParamServer;
-use crate::protocol::signing::{SigningCounters, SigningKey, SigningState};
+use crate::protocol::signing::SigningState;
 use crate::protocol::wire::Wire;
 use mavlink::Message;
 
@@ -90,9 +90,9 @@ pub struct SimNode {
     pub(super) out: Vec<Frame>,
     pub(super) last_current: Option<u16>,
     /// MAVLink 2 signing, once the vehicle has a key (from SETUP_SIGNING or its start-up).
-    signing: Option<SigningState>,
+    pub(super) signing: Option<SigningState>,
     /// Wall-clock time (µs since the Unix epoch) for signing timestamps, set by the server.
-    unix_us: u64,
+    pub(super) unix_us: u64,
 }
 
 impl SimNode {
@@ -163,51 +163,6 @@ impl SimNode {
     /// Changes the mission protocol's failure modes.
     pub fn set_mission_config(&mut self, cfg: MissionServerConfig) {
         self.missions.set_config(cfg);
-    }
-
-    /// Frames produced since the last call (signed when the vehicle has a key).
-    pub fn take_frames(&mut self) -> Vec<Frame> {
-        let out = std::mem::take(&mut self.out);
-        match self.signing.as_mut() {
-            Some(s) => out
-                .into_iter()
-                .map(|f| s.sign(&f, self.unix_us).unwrap_or(f))
-                .collect(),
-            None => out,
-        }
-    }
-
-    /// Gives the vehicle a signing key (as if set up earlier and kept in its storage), or
-    /// takes it away. From then on it signs everything and ignores frames that are not
-    /// signed with that key (RADIO_STATUS excepted), as ArduPilot does.
-    pub fn set_signing_key(&mut self, key: Option<SigningKey>) {
-        self.signing = key.map(|k| SigningState::new(k, 0));
-    }
-
-    /// Signing counters of the vehicle's side (what it accepted and ignored).
-    pub fn signing_counters(&self) -> Option<SigningCounters> {
-        self.signing.as_ref().map(|s| s.counters)
-    }
-
-    /// Sets the wall clock used for signing timestamps.
-    pub fn set_unix_time(&mut self, unix_us: u64) {
-        self.unix_us = unix_us;
-    }
-
-    /// SETUP_SIGNING: a new key (all zeros: signing off), refused while armed.
-    fn setup_signing(&mut self, s: &d::SETUP_SIGNING_DATA) {
-        if self.flight.state().armed {
-            self.text(4, "Signing: cannot change the key while armed");
-            return;
-        }
-        match SigningKey::from_bytes(s.secret_key) {
-            Ok(k) => {
-                let mut st = SigningState::new(k, 0);
-                st.advance_to(s.initial_timestamp);
-                self.signing = Some(st);
-            }
-            Err(_) => self.signing = None,
-        }
     }
 
     pub(super) fn send(&mut self, m: &MavMessage) {

@@ -8,19 +8,19 @@
 //! ArduPilot's home), as QGroundControl and Mission Planner number them; indices in this API
 //! count from 0 into [`MissionDocument::mission`].
 
-use crate::formats::document::Input;
 use crate::geo::LatLon;
 use crate::plan::MissionItem;
 use crate::plan::MissionType;
 use crate::plan::document::{FencePolygon, MissionDocument, PlannedHome, RallyPoint};
 use crate::plan::mission_item::{cmd, frame};
 use crate::plan::validate::{Finding, Limits, validate};
-use std::path::{Path, PathBuf};
 
 #[path = "waypoints_commands.rs"]
 mod commands;
 #[path = "waypoints_fence.rs"]
 mod fence;
+#[path = "waypoints_files.rs"]
+mod files;
 
 pub use commands::{
     COMMON_COMMANDS, CommandSpec, command_name, command_spec, item_uses_alt, param_names,
@@ -405,55 +405,7 @@ impl WaypointEditor {
             .retain(|c| !(c.first_item <= i && i < c.first_item + c.item_count));
     }
 
-    // --- Files, upload, checks ---
-
-    /// Reads a .plan, .waypoints/.txt (or any file [`crate::cli::plan::read_input`] knows).
-    /// A mission file replaces the document; a field boundary (KML, KMZ, GeoJSON) is added to
-    /// the fence: outer rings as inclusion polygons, holes as exclusion polygons.
-    pub fn load(&mut self, path: &Path) -> Result<Loaded, WaypointError> {
-        let input = crate::cli::plan::read_input(path)
-            .map_err(|e| WaypointError::File(format!("{e:#}")))?;
-        self.drawing = None;
-        match input {
-            Input::Doc(doc) => {
-                self.doc = *doc;
-                self.selected = None;
-                self.dirty = false;
-                Ok(Loaded::Document)
-            }
-            Input::Boundary(areas) => {
-                let before = self.doc.fence.polygons.len();
-                for a in areas {
-                    let holes = a.holes.into_iter().map(|points| FencePolygon {
-                        points,
-                        inclusion: false,
-                    });
-                    let outer = FencePolygon {
-                        points: a.outer,
-                        inclusion: true,
-                    };
-                    self.doc
-                        .fence
-                        .polygons
-                        .extend(std::iter::once(outer).chain(holes));
-                }
-                self.dirty = true;
-                Ok(Loaded::Boundary {
-                    polygons: self.doc.fence.polygons.len() - before,
-                })
-            }
-        }
-    }
-
-    /// Writes the document by the file's extension ([`crate::cli::plan::write_doc`]: a .plan
-    /// holds everything; .waypoints puts the fence and rally points in sibling files).
-    /// Returns the files written.
-    pub fn save(&mut self, path: &Path) -> Result<Vec<PathBuf>, WaypointError> {
-        let written = crate::cli::plan::write_doc(path, &self.doc)
-            .map_err(|e| WaypointError::File(format!("{e:#}")))?;
-        self.dirty = false;
-        Ok(written)
-    }
+    // --- Upload, checks (files: waypoints_files.rs) ---
 
     /// The lists to upload, empty ones left out: the mission with home as item 0, the fence,
     /// the rally points.
