@@ -47,22 +47,6 @@ fn fails(args: &[&str], code: i32) -> String {
     err
 }
 
-/// Runs python3 with pymavlink; fails clearly if it is missing (CI installs it).
-fn python(script: &str, args: &[&str]) -> String {
-    let o = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .expect("python3 must be installed (see .ci/run)");
-    let (out, err) = text(&o);
-    assert!(
-        o.status.success(),
-        "python failed (is pymavlink installed? `pip install pymavlink`):\n{err}"
-    );
-    out
-}
-
 #[test]
 fn usage_errors_exit_2() {
     let err = fails(&["mission", "upload"], 2);

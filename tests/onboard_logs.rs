@@ -231,20 +231,7 @@ while True:
     n[m.get_type()] = n.get(m.get_type(), 0) + 1
 print(dict(sorted(n.items())))
 "#;
-    let o = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(file)
-        .output()
-        .expect("python3 must be installed (see .ci/run)");
-    let (out, err) = (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    );
-    assert!(
-        o.status.success(),
-        "python failed (is pymavlink installed? `pip install pymavlink`):\n{err}"
-    );
+    let out = python(script, &[file]);
     assert!(
         !out.contains("bad msg"),
         "pymavlink rejected records:\n{out}"

@@ -176,12 +176,7 @@ for i in range(n):
     p = w.wp(i)
     print(p.seq, p.frame, p.command, "%.6f %.6f %.6f %.6f" % (p.param1, p.param2, p.param3, p.param4), "%.7f %.7f %.3f" % (p.x, p.y, p.z))
 "#;
-    let o = Command::new("python3")
-        .args(["-c", script, s(&out_path)])
-        .output()
-        .expect("python3 with pymavlink (see .ci/run)");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let theirs: Vec<String> = String::from_utf8_lossy(&o.stdout)
+    let theirs: Vec<String> = python(script, &[&out_path])
         .lines()
         .map(str::to_owned)
         .collect();

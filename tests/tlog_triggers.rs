@@ -3,6 +3,9 @@
 //! GPX valid against their schemas (xmllint), GeoJSON parsed back, footprints the size the
 //! camera model gives at the photo's height.
 
+mod common;
+use common::python;
+
 use std::collections::BTreeMap;
 use std::process::Command;
 use steppe::geo::LocalFrame;
@@ -39,19 +42,8 @@ while True:
     out.setdefault(str(msg.get_srcSystem()), []).append(row)
 print(json.dumps(out))
 "#;
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(path)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "pymavlink is needed for this test (pip install pymavlink): {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let m: BTreeMap<String, Vec<(String, i64, i64, i64)>> =
-        serde_json::from_slice(&out.stdout).expect("json");
+        serde_json::from_str(&python(script, &[path])).expect("json");
     m.into_iter()
         .map(|(k, v)| (k.parse().expect("sysid"), v))
         .collect()
