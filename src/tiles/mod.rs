@@ -14,6 +14,8 @@
 
 pub mod download;
 #[cfg(test)]
+mod download_test_server;
+#[cfg(test)]
 mod download_tests;
 mod gzip;
 mod id;
