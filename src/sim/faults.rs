@@ -93,16 +93,6 @@ impl FaultInjector {
         self.f = f;
     }
 
-    /// How bad the link is.
-    pub fn faults(&self) -> Faults {
-        self.f
-    }
-
-    /// Packets waiting for their delivery time.
-    pub fn in_flight(&self) -> usize {
-        self.heap.len()
-    }
-
     fn chance(&mut self, pct: f64) -> bool {
         pct > 0.0 && self.rng.uniform() * 100.0 < pct
     }
