@@ -355,17 +355,9 @@ impl MissionDocument {
             && frame::is_global(h.frame)
             && (h.x != 0 || h.y != 0)
         {
-            let coordinate = |wire: i32, value: f64| {
-                if wire == i32::MAX {
-                    "NaN".to_owned()
-                } else {
-                    format!("{value:.7}")
-                }
-            };
             notes.push(format!(
-                "home (item 0) at {}, {} is not a position on the globe: home unknown",
-                coordinate(h.x, h.param5()),
-                coordinate(h.y, h.param6())
+                "home (item 0) at {} is not a position on the globe: home unknown",
+                h.coordinates_text()
             ));
         }
         MissionDocument {

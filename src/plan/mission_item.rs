@@ -265,6 +265,23 @@ impl MissionItem {
         f64::from(self.y) / self.xy_scale()
     }
 
+    /// Parameters 5 and 6 as `lat, lon` for messages, 7 decimals; an unset coordinate
+    /// (`i32::MAX`, what a `nan` in a .waypoints file becomes) shows as `NaN`, not 214.7°.
+    pub fn coordinates_text(&self) -> String {
+        let text = |wire: i32, deg: f64| {
+            if wire == i32::MAX {
+                "NaN".to_owned()
+            } else {
+                format!("{deg:.7}")
+            }
+        };
+        format!(
+            "{}, {}",
+            text(self.x, self.param5()),
+            text(self.y, self.param6())
+        )
+    }
+
     /// Sets parameters 5 and 6 from numbers, scaling them for the item's frame.
     pub fn set_param5_6(&mut self, p5: f64, p6: f64) {
         let s = self.xy_scale();

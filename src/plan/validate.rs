@@ -145,16 +145,6 @@ pub fn validate(doc: &MissionDocument, limits: &Limits, dem: Option<&Dem>) -> Ve
     v
 }
 
-/// Degrees of a MISSION_ITEM_INT x/y for messages: `NaN` for the unset value (`i32::MAX`, what
-/// a `nan` in a .waypoints file becomes), which would otherwise read as 214.7°.
-fn wire_degrees(wire: i32, deg: f64) -> String {
-    if wire == i32::MAX {
-        "NaN".to_owned()
-    } else {
-        format!("{deg:.7}")
-    }
-}
-
 fn check_items(doc: &MissionDocument, out: &mut Out) {
     if doc.mission.len() > usize::from(u16::MAX) {
         out.error(
@@ -258,11 +248,7 @@ fn check_items(doc: &MissionDocument, out: &mut Out) {
                     out.error(
                         "bad-position",
                         n,
-                        format!(
-                            "{name} at {}, {} is off the globe",
-                            wire_degrees(it.x, lat),
-                            wire_degrees(it.y, lon)
-                        ),
+                        format!("{name} at {} is off the globe", it.coordinates_text()),
                     );
                 } else if doc.firmware == Firmware::Px4
                     && it.x == 0
