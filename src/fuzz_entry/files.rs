@@ -1,8 +1,8 @@
 //! Mission and boundary files: `.plan`, `.waypoints`, KML/KMZ, GeoJSON.
 
 use crate::formats::boundary::{plan_boundary, read_boundary};
-use crate::formats::convert::{document_from_wpl, fence_to_wpl, mission_to_wpl, rally_to_wpl};
-use crate::formats::document::{Input, read_document, read_input};
+use crate::formats::convert::{fence_to_wpl, mission_to_wpl, rally_to_wpl};
+use crate::formats::document::{Input, read_input};
 use crate::formats::geojson::{read_geojson, write_geojson};
 use crate::formats::kml::{read_kml, read_kmz, write_kml};
 use crate::formats::kml_write::oriented;
@@ -112,19 +112,17 @@ pub fn plan_file(data: &[u8]) {
 }
 
 /// A `.waypoints` / QGC WPL 110 file or a MAVProxy legacy fence or rally file: read, used as
-/// `plan info` uses it, and written back as QGC WPL 110: the same items, of the same list type.
+/// `plan info` uses it ([`read_input`] takes any text that parses as WPL through
+/// `read_document`, `document_from_wpl` and `use_document`), and written back as QGC WPL 110:
+/// the same items, of the same list type.
 pub fn waypoints_file(data: &[u8]) {
     use_input(data, "fuzz.waypoints");
-    let _ = read_document(data);
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
     let Ok(file) = wpl::parse(text) else {
         return;
     };
-    if let Ok(doc) = document_from_wpl(&file) {
-        use_document(&doc);
-    }
     let written = wpl::write(&file.items);
     match wpl::parse(&written) {
         Ok(back) => {

@@ -1,13 +1,10 @@
 //! Elevation files: SRTM `.hgt` tiles and GeoTIFF models.
 
 use crate::geo::LatLon;
-use crate::plan::terrain::{Dem, HGT_VOID, hgt_file_name};
+use crate::plan::terrain::{Dem, HGT_VOID, MAX_PLAUSIBLE_M, hgt_file_name};
 
 /// Bytes of an SRTM tile of 1201 x 1201 samples (3 arc-seconds).
 const HGT_3S_BYTES: usize = 1201 * 1201 * 2;
-
-/// Largest magnitude the GeoTIFF reader lets through as terrain (larger reads as no data).
-const MAX_PLAUSIBLE_M: f64 = 100_000.0;
 
 /// An elevation file. The first byte picks the reader: even → the bytes after it are a GeoTIFF;
 /// odd → an `.hgt` tile whose name is the next `n` bytes (`n` = the second byte mod 24) and

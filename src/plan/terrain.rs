@@ -45,7 +45,7 @@ mod gdal_tests;
 mod geotiff_tests;
 
 pub use error::TerrainError;
-pub use geotiff::{MAX_CELLS, MAX_SIDE_CELLS};
+pub use geotiff::{MAX_CELLS, MAX_PLAUSIBLE_M, MAX_SIDE_CELLS};
 pub use hgt::{HGT_VOID, hgt_file_name, synthetic_hgt};
 
 use grid::{Grid, Lookup, corner_weights};

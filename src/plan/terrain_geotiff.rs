@@ -23,7 +23,7 @@ pub const MAX_SIDE_CELLS: u64 = 20_000;
 pub const MAX_CELLS: u64 = 64_000_000;
 /// Cells whose magnitude exceeds this are not terrain (fill values such as -3.4e38 written
 /// without a GDAL_NODATA tag) and read as no data.
-const MAX_PLAUSIBLE_M: f64 = 100_000.0;
+pub const MAX_PLAUSIBLE_M: f64 = 100_000.0;
 
 const KEY_MODEL_TYPE: u16 = 1024;
 const KEY_RASTER_TYPE: u16 = 1025;
