@@ -54,11 +54,12 @@ fn pure_modules_import_no_gui_or_async_runtime() {
         "ui/plan/model.rs",
         "ui/recording_alert.rs",
     ];
-    // The simulator's UDP server and the tile downloader are I/O edges.
+    // The simulator's UDP server, the tile downloader and its tests' HTTP server are I/O edges.
     let edges = [
         "sim/server.rs",
         "tiles/download.rs",
         "tiles/download_tests.rs",
+        "tiles/download_test_server.rs",
     ];
     let mut files = Vec::new();
     for p in pure {
