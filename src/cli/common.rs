@@ -199,6 +199,24 @@ pub fn find_vehicle(h: &mut BackendHandle, sysid: Option<u8>, timeout_s: f64) ->
     }
 }
 
+/// Waits up to `max` for the vehicle's AUTOPILOT_VERSION (the engine asks for it when the
+/// vehicle appears), so that an upload right after connecting knows whether the vehicle
+/// takes exact `MISSION_ITEM_INT` items. Returns whether the capabilities arrived.
+pub fn wait_for_capabilities(h: &mut BackendHandle, target: VehicleId, max: Duration) -> bool {
+    let start = Instant::now();
+    loop {
+        let known = h
+            .snapshot()
+            .vehicles
+            .iter()
+            .any(|v| v.id == target && v.mission_int_support().is_some());
+        if known || start.elapsed() >= max {
+            return known;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// A progress bar on stderr: redrawn in place on a terminal, a line per 10 % otherwise.
 pub struct Progress {
     label: String,

@@ -4,9 +4,9 @@
 //! fence and rally points in one go. Uploads are validated first and refused on errors unless
 //! `--force`. Downloads are written as QGC WPL 110.
 
-use super::common::{LinkArgs, Progress, find_vehicle, request_and_wait};
+use super::common::{LinkArgs, Progress, find_vehicle, request_and_wait, wait_for_capabilities};
 use crate::formats::wpl;
-use crate::plan::MissionType;
+use crate::plan::{MissionDocument, MissionItem, MissionType};
 use crate::plan::document::RallyPoint;
 use crate::plan::validate::{Severity, validate};
 use crate::runtime::{Event, MissionOp, Request};
@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Arguments of `steppe mission`.
 #[derive(Debug, Args)]
@@ -104,8 +104,34 @@ fn upload_ops(
             file.display()
         );
     }
+    let lists = upload_lists(file, &bytes, &doc, kind)?;
+    let mut ops = Vec::new();
+    for (k, items) in lists {
+        match items {
+            Some(items) => ops.push((MissionOp::Upload(k, items), format!("upload {k}"))),
+            None => println!(
+                "{}: no {k} in the file; the vehicle's {k} is left as it is",
+                file.display()
+            ),
+        }
+    }
+    if ops.is_empty() {
+        bail!("{} has nothing to upload", file.display());
+    }
+    Ok(ops)
+}
+
+/// The items `steppe mission upload` sends from a mission file, per list: `None` for a list
+/// the file does not have (left as it is on the vehicle). `kind` picks one list. Public so
+/// that tests compare a vehicle's read-back with exactly what was sent.
+pub fn upload_lists(
+    file: &Path,
+    bytes: &[u8],
+    doc: &MissionDocument,
+    kind: Option<MissionType>,
+) -> Result<Vec<(MissionType, Option<Vec<MissionItem>>)>> {
     // The document was read from this text (read_document refuses anything else).
-    let text = std::str::from_utf8(&bytes).unwrap_or("");
+    let text = std::str::from_utf8(bytes).unwrap_or("");
     if !text
         .trim_start_matches('\u{feff}')
         .trim_start()
@@ -128,10 +154,7 @@ fn upload_ops(
                 file.display()
             );
         }
-        return Ok(vec![(
-            MissionOp::Upload(kind, f.items),
-            format!("upload {kind}"),
-        )]);
+        return Ok(vec![(kind, Some(f.items))]);
     }
     let lists = [
         (
@@ -150,25 +173,13 @@ fn upload_ops(
             RallyPoint::to_items(&doc.rally),
         ),
     ];
-    let mut ops = Vec::new();
-    for (k, present, items) in lists {
-        if kind.is_some_and(|want| want != k) {
-            continue;
-        }
-        if present {
-            ops.push((MissionOp::Upload(k, items), format!("upload {k}")));
-        } else {
-            println!(
-                "{}: no {k} in the file; the vehicle's {k} is left as it is",
-                file.display()
-            );
-        }
-    }
-    if ops.is_empty() {
-        bail!("{} has nothing to upload", file.display());
-    }
-    Ok(ops)
+    Ok(lists
+        .into_iter()
+        .filter(|(k, _, _)| kind.is_none_or(|want| want == *k))
+        .map(|(k, present, items)| (k, present.then_some(items)))
+        .collect())
 }
+
 
 /// Runs `steppe mission`.
 pub fn run(a: MissionArgs) -> Result<ExitCode> {
@@ -193,6 +204,9 @@ pub fn run(a: MissionArgs) -> Result<ExitCode> {
     };
     let mut h = link.connect()?;
     let target = find_vehicle(&mut h, link.sysid, link.timeout)?;
+    if ops.iter().any(|(op, _)| matches!(op, MissionOp::Upload(..))) {
+        wait_for_capabilities(&mut h, target, Duration::from_secs(3));
+    }
     for (op, label) in ops {
         let id = h.next_id();
         let started = Instant::now();

@@ -25,6 +25,8 @@ mod vehicle_cmd;
 mod watch;
 
 pub use common::FaultArgs;
+pub use mission::upload_lists;
+pub use plan::doc_of;
 pub use demo::{demo_fence, demo_mission, demo_rally};
 pub use proxy::{ProxyArgs, proxy_config};
 pub use signing::SigningArgs;

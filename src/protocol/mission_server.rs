@@ -33,8 +33,41 @@ pub struct MissionServerConfig {
     /// Answer a repeated last item after completion with ACCEPTED again (PX4-like). Off by
     /// default: ArduPilot answers any item outside an upload with MISSION_ACK ERROR.
     pub reack_last_item: bool,
+    /// Which request message asks for items during an upload.
+    pub request_form: RequestForm,
+    /// Refuses an upload with MISSION_ACK UNSUPPORTED when an item with this command arrives,
+    /// as PX4 does with commands it cannot fly (failure mode for tests).
+    pub refuse_command: Option<u16>,
+    /// Takes `MISSION_ITEM_INT` during uploads. Off: such items are ignored, as by firmware
+    /// that predates them (failure mode for tests).
+    pub takes_int_items: bool,
     /// Seed for the dropped-request decisions.
     pub seed: u64,
+}
+
+/// How a vehicle asks for items during an upload (it takes either item form in answer).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RequestForm {
+    /// ArduPilot 4.7: always the float `MISSION_REQUEST`, although it takes and advertises
+    /// `MISSION_ITEM_INT`.
+    #[default]
+    ArduPilot,
+    /// PX4 1.16: `MISSION_REQUEST` for item 0, `MISSION_REQUEST_INT` once an INT item arrived.
+    Px4,
+    /// `MISSION_REQUEST_INT` throughout.
+    Int,
+}
+
+impl RequestForm {
+    /// The form of the request for the next item, after an item in form `last_int` (or at
+    /// the start of an upload: `None`).
+    fn next(self, last_int: Option<bool>) -> bool {
+        match self {
+            RequestForm::ArduPilot => false,
+            RequestForm::Px4 => last_int == Some(true),
+            RequestForm::Int => true,
+        }
+    }
 }
 
 impl Default for MissionServerConfig {
@@ -46,6 +79,9 @@ impl Default for MissionServerConfig {
             drop_requests_pct: 0.0,
             nack_mid_upload: false,
             reack_last_item: false,
+            request_form: RequestForm::ArduPilot,
+            takes_int_items: true,
+            refuse_command: None,
             seed: 1,
         }
     }
@@ -220,6 +256,7 @@ impl MissionServer {
             } => {
                 self.on_count(from, *count, *mission_type, now_us, &mut out);
             }
+            Wire::MissionItem { int: true, .. } if !self.cfg.takes_int_items => {}
             Wire::MissionItem {
                 seq,
                 mission_type,
@@ -284,10 +321,11 @@ impl MissionServer {
             items: Vec::with_capacity(usize::from(count)),
             last_rx_us: now_us,
             last_req_us: now_us,
-            int: true,
+            int: self.cfg.request_form.next(None),
             nacked: false,
         });
-        if let Some(m) = self.request(from, 0, kind, true) {
+        let int = self.cfg.request_form.next(None);
+        if let Some(m) = self.request(from, 0, kind, int) {
             out.replies.push(m);
         }
     }
@@ -325,11 +363,17 @@ impl MissionServer {
                 .push(Self::ack(from, result::INVALID_SEQUENCE, kind));
             return;
         }
+        if self.cfg.refuse_command == Some(item.command) {
+            self.receiving[i] = None;
+            out.replies.push(Self::ack(from, result::UNSUPPORTED, kind));
+            return;
+        }
         r.items.push(*item);
         r.next += 1;
         r.last_rx_us = now_us;
         r.last_req_us = now_us;
-        r.int = int;
+        r.int = self.cfg.request_form.next(Some(int));
+        let int = r.int;
         if r.next == r.count {
             let items = std::mem::take(&mut r.items);
             let count = r.count;

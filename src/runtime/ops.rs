@@ -173,12 +173,16 @@ impl Ops {
     }
 
     /// Feeds a STATUSTEXT (commands quote them in their errors).
-    pub fn on_statustext(&mut self, sysid: u8, severity: u8, text: &str) {
+    pub fn on_statustext(&mut self, sysid: u8, severity: u8, text: &str, now_us: u64) {
         for op in &mut self.ops {
-            if let Op::Command { tx, .. } = op {
-                tx.note_statustext(sysid, severity, text);
+            match op {
+                Op::Command { tx, .. } => tx.note_statustext(sysid, severity, text),
+                Op::Mission { tx, .. } => tx.note_statustext(sysid, severity, text, now_us),
+                Op::ParamSet { tx, .. } => tx.note_statustext(sysid, severity, text),
+                _ => {}
             }
         }
+        self.conclude();
     }
 
     /// Feeds MISSION_CURRENT (confirms a legacy set-current).
@@ -309,14 +313,23 @@ impl Ops {
                 match tx.take_outcome() {
                     None => true,
                     Some(r) => {
-                        let r = r.map(|mut items| {
-                            if let Some(home) = prepend.take() {
-                                // PX4 numbers jump targets without home; ours count it.
-                                shift_jumps(&mut items, 1.0);
-                                items.insert(0, home);
-                            }
-                            items
-                        });
+                        let px4_home = prepend.take();
+                        let r = r
+                            .map(|mut items| {
+                                if let Some(home) = px4_home {
+                                    // PX4 numbers jump targets without home; ours count it.
+                                    shift_jumps(&mut items, 1.0);
+                                    items.insert(0, home);
+                                }
+                                items
+                            })
+                            .map_err(|mut e| {
+                                if px4_home.is_some() {
+                                    // Name the item as the caller's list (with home) numbers it.
+                                    e.shift_item(1);
+                                }
+                                e
+                            });
                         events.push(Event::MissionDone {
                             id: *id,
                             result: r.map_err(OpError::from),

@@ -39,6 +39,9 @@ pub struct Fleet {
     undecodable: u64,
 }
 
+/// AUTOPILOT_VERSION (its first field is the capability bits, `MAV_PROTOCOL_CAPABILITY`).
+const AUTOPILOT_VERSION_MSGID: u32 = 148;
+
 impl Fleet {
     /// An empty fleet.
     pub fn new() -> Self {
@@ -79,6 +82,17 @@ impl Fleet {
         payload: &[u8],
         t_us: u64,
     ) -> Vec<FleetEvent> {
+        if header.msgid == AUTOPILOT_VERSION_MSGID {
+            // Read from the raw bytes: the typed decoder refuses capability bits newer than
+            // the dialect, and the capabilities are all that is needed here.
+            if let Some(v) = self.vehicles.get_mut(&VehicleId::new(header.sysid, header.compid))
+            {
+                let mut b = [0u8; 8];
+                let n = payload.len().min(8);
+                b[..n].copy_from_slice(&payload[..n]);
+                v.capabilities = Some(u64::from_le_bytes(b));
+            }
+        }
         match decode_payload(header, payload) {
             Ok(msg) => self.apply_frame(header, &msg, t_us),
             Err(FrameError::Decode { msgid, .. }) if msgid == HEARTBEAT_MSGID => {
@@ -144,6 +158,13 @@ impl Fleet {
             out.extend(state.check_timeouts(now_us));
         }
         out
+    }
+
+    /// Notes that a vehicle used the INT mission messages (so it takes INT items).
+    pub fn note_mission_int(&mut self, id: VehicleId) {
+        if let Some(v) = self.vehicles.get_mut(&id) {
+            v.mission_int_seen = true;
+        }
     }
 
     /// The vehicle with this id.

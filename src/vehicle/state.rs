@@ -22,6 +22,8 @@ use super::telemetry::{Attitude, Ekf, Gps, Home, MissionProgress, Motion, Positi
 /// (ArduPlane 3.6 re-sent a different home 1858 times in a 2016 log, GPS altitude jitter of
 /// 4 m included), so disarmed moves update the state silently.
 pub const HOME_MOVED_M: f64 = 2.0;
+/// `MAV_PROTOCOL_CAPABILITY_MISSION_INT`: the vehicle takes MISSION_ITEM_INT.
+pub const MAV_PROTOCOL_CAPABILITY_MISSION_INT: u64 = 4;
 /// MAV_STATE_ACTIVE: ArduPilot reports it while armed and flying.
 const MAV_STATE_ACTIVE: u8 = 4;
 /// Altitude above home above which an armed vehicle counts as flying, metres.
@@ -82,6 +84,10 @@ pub struct VehicleState {
     pub camera: CameraLog,
     /// Last update time per field group.
     pub freshness: Freshness,
+    /// `MAV_PROTOCOL_CAPABILITY` bits from AUTOPILOT_VERSION, once received.
+    pub capabilities: Option<u64>,
+    /// The vehicle used `MISSION_REQUEST_INT` or `MISSION_ITEM_INT` (it takes INT items).
+    pub mission_int_seen: bool,
     armed_since_us: Option<u64>,
     armed_before_us: u64,
     announced_home: Option<Home>,
@@ -121,11 +127,24 @@ impl VehicleState {
             status_log: StatusLog::default(),
             camera: CameraLog::default(),
             freshness,
+            capabilities: None,
+            mission_int_seen: false,
             armed_since_us: hb.armed().then_some(t_us),
             armed_before_us: 0,
             announced_home: None,
             lost: false,
         }
+    }
+
+    /// Whether the vehicle takes `MISSION_ITEM_INT` (exact coordinates): `Some(true)` when its
+    /// capabilities say so or it used the INT messages, `Some(false)` when its capabilities
+    /// lack them, `None` until AUTOPILOT_VERSION arrives.
+    pub fn mission_int_support(&self) -> Option<bool> {
+        if self.mission_int_seen {
+            return Some(true);
+        }
+        self.capabilities
+            .map(|c| c & MAV_PROTOCOL_CAPABILITY_MISSION_INT != 0)
     }
 
     /// Applies one message sent by this vehicle; returns what happened.

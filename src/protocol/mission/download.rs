@@ -22,7 +22,12 @@ pub(super) struct Download {
     /// Sent REQUEST_LIST at, if no COUNT yet: (time, retransmission).
     list_sent: Option<(u64, bool)>,
     window: u16,
-    request_int: bool,
+    pub(super) request_int: bool,
+    /// The vehicle's known INT support: only when it is unknown (`None`) do requests
+    /// alternate between the two forms when item 0 does not come.
+    pub(super) int_support: Option<bool>,
+    /// The vehicle answered with MISSION_ITEM_INT.
+    pub(super) int_answers: bool,
     retries: u32,
     error_acks: u32,
     deadline_us: u64,
@@ -30,6 +35,12 @@ pub(super) struct Download {
 }
 
 impl Download {
+    /// Sets what is known of the vehicle's INT support.
+    pub(super) fn set_int_support(&mut self, support: Option<bool>) {
+        self.int_support = support;
+        self.request_int = support != Some(false);
+    }
+
     pub(super) fn new(ctx: Ctx, window: u16) -> Self {
         Self {
             ctx,
@@ -39,6 +50,8 @@ impl Download {
             list_sent: None,
             window: window.max(1),
             request_int: true,
+            int_support: Some(true),
+            int_answers: false,
             retries: 0,
             error_acks: 0,
             deadline_us: 0,
@@ -134,8 +147,12 @@ impl Download {
                 seq,
                 mission_type,
                 item,
+                int,
                 ..
-            } if *mission_type == kind => self.on_item(*seq, item, now_us, stats),
+            } if *mission_type == kind => {
+                self.int_answers |= *int;
+                self.on_item(*seq, item, now_us, stats)
+            }
             Wire::MissionAck {
                 result: r,
                 mission_type,
@@ -149,6 +166,8 @@ impl Download {
                     self.outcome = Some(Err(MissionError::Rejected {
                         kind: self.ctx.kind,
                         result: *r,
+                        item: None,
+                        texts: Vec::new(),
                     }));
                 }
                 Vec::new()
@@ -244,8 +263,12 @@ impl Download {
             self.list_sent = Some((now_us, true));
             return vec![self.list_msg()];
         }
-        // An old autopilot may ignore MISSION_REQUEST_INT: alternate after 3 tries at item 0.
-        if self.retries >= 3 && self.received.first().is_some_and(Option::is_none) {
+        // An old autopilot may ignore MISSION_REQUEST_INT: if its support is unknown,
+        // alternate after 3 tries at item 0.
+        if self.int_support.is_none()
+            && self.retries >= 3
+            && self.received.first().is_some_and(Option::is_none)
+        {
             self.request_int = !self.request_int;
         }
         // Everything outstanding is presumed lost: ask again for the lowest missing ones.

@@ -30,6 +30,8 @@ pub mod result;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_form;
+#[cfg(test)]
 mod tests_lossy;
 mod upload;
 
@@ -112,12 +114,21 @@ pub enum MissionError {
         tries: u32,
     },
     /// The vehicle answered with an error.
-    #[error("vehicle rejected the {kind} transfer: {}", mission_result_text(*result))]
+    #[error(
+        "vehicle rejected the {kind} transfer: {}{}{}",
+        mission_result_text(*result),
+        refused_item_text(item),
+        said(texts)
+    )]
     Rejected {
         /// Which list.
         kind: MissionType,
         /// `MAV_MISSION_RESULT`.
         result: u8,
+        /// The item the vehicle had just received when it refused (uploads).
+        item: Option<RefusedItem>,
+        /// STATUSTEXT messages (warning or worse) the vehicle sent during the transfer.
+        texts: Vec<String>,
     },
     /// The final ACK was lost, and reading the list back found different items.
     #[error(
@@ -135,6 +146,70 @@ pub enum MissionError {
         /// Items given.
         count: usize,
     },
+}
+
+/// The item an upload was refused at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefusedItem {
+    /// Its number in the caller's list (for PX4 missions, the engine counts the home item
+    /// the caller's list starts with, as mission files do).
+    pub seq: u16,
+    /// Its `MAV_CMD`.
+    pub command: u16,
+    /// Its `MAV_FRAME`.
+    pub frame: u8,
+}
+
+fn refused_item_text(item: &Option<RefusedItem>) -> String {
+    match item {
+        Some(i) => format!(
+            ", at item {} ({}, frame {})",
+            i.seq,
+            super::command::command_name(i.command),
+            frame_name(i.frame)
+        ),
+        None => String::new(),
+    }
+}
+
+/// Human name of a `MAV_FRAME` number, e.g. "GLOBAL_RELATIVE_ALT (3)".
+pub fn frame_name(frame: u8) -> String {
+    let name = match frame {
+        0 => "GLOBAL",
+        1 => "LOCAL_NED",
+        2 => "MISSION",
+        3 => "GLOBAL_RELATIVE_ALT",
+        4 => "LOCAL_ENU",
+        5 => "GLOBAL_INT",
+        6 => "GLOBAL_RELATIVE_ALT_INT",
+        7 => "LOCAL_OFFSET_NED",
+        8 => "BODY_NED",
+        9 => "BODY_OFFSET_NED",
+        10 => "GLOBAL_TERRAIN_ALT",
+        11 => "GLOBAL_TERRAIN_ALT_INT",
+        _ => return format!("{frame}"),
+    };
+    format!("{name} ({frame})")
+}
+
+fn said(texts: &[String]) -> String {
+    if texts.is_empty() {
+        String::new()
+    } else {
+        format!(". Vehicle said: {}", texts.join(" | "))
+    }
+}
+
+impl MissionError {
+    /// Renumbers the refused item by `by` (the engine adds PX4's missing home item back).
+    pub fn shift_item(&mut self, by: i32) {
+        if let MissionError::Rejected {
+            item: Some(item), ..
+        } = self
+        {
+            item.seq = (i32::from(item.seq) + by).clamp(0, i32::from(u16::MAX)) as u16;
+        }
+    }
 }
 
 /// Counters of a transfer, for statistics and tests.
@@ -216,6 +291,8 @@ impl Clear {
                     self.outcome = Some(Err(MissionError::Rejected {
                         kind: self.ctx.kind,
                         result: other,
+                        item: None,
+                        texts: Vec::new(),
                     }))
                 }
             },
@@ -249,12 +326,25 @@ enum Op {
     Clear(Clear),
 }
 
+/// Least severe STATUSTEXT kept as the vehicle's explanation of a refusal (MAV_SEVERITY_WARNING).
+const MAX_EXPLANATION_SEVERITY: u8 = 4;
+/// How long a refusal waits for the vehicle's STATUSTEXT explaining it (µs).
+const EXPLANATION_WAIT_US: u64 = 300_000;
+/// Vehicle messages kept for the error report.
+const MAX_TEXTS: usize = 4;
+/// Only messages this recent when the vehicle refuses are taken as its explanation (µs).
+const EXPLANATION_WINDOW_US: u64 = 2_000_000;
+
 /// One mission transfer in progress (or finished).
 #[derive(Debug, Clone)]
 pub struct MissionTransfer {
     op: Op,
     stats: TransferStats,
     finished: bool,
+    /// STATUSTEXT (warning or worse) from the vehicle during the transfer, with arrival times.
+    texts: Vec<(u64, String)>,
+    /// A refusal without explanation yet waits for a STATUSTEXT until then (µs).
+    explain_until_us: Option<u64>,
 }
 
 impl MissionTransfer {
@@ -263,6 +353,58 @@ impl MissionTransfer {
             op,
             stats: TransferStats::default(),
             finished: false,
+            texts: Vec::new(),
+            explain_until_us: None,
+        }
+    }
+
+    fn outcome_mut(&mut self) -> &mut Option<Result<Vec<MissionItem>, MissionError>> {
+        match &mut self.op {
+            Op::Upload(u) => &mut u.outcome,
+            Op::Download(d) => &mut d.outcome,
+            Op::Clear(c) => &mut c.outcome,
+        }
+    }
+
+    /// A refusal still waiting for the vehicle's explanation.
+    fn awaiting_explanation(&self) -> bool {
+        self.explain_until_us.is_some() && self.texts.is_empty()
+    }
+
+    /// After the machine moved: a fresh refusal without explanation starts a short wait; the
+    /// texts of the last moments go into the refusal (older ones, such as ArduPilot's
+    /// periodic PreArm reports, are about something else).
+    fn settle(&mut self, now_us: u64) {
+        if self.outcome_ref().is_some() && self.explain_until_us.is_none() {
+            let since = now_us.saturating_sub(EXPLANATION_WINDOW_US);
+            self.texts.retain(|(t, _)| *t >= since);
+        }
+        let texts: Vec<String> = self.texts.iter().map(|(_, t)| t.clone()).collect();
+        let waiting = self.explain_until_us.is_some();
+        if let Some(Err(MissionError::Rejected { texts: t, .. })) = self.outcome_mut() {
+            *t = texts;
+            if t.is_empty() && !waiting {
+                self.explain_until_us = Some(now_us + EXPLANATION_WAIT_US);
+            }
+        }
+    }
+
+    /// Feeds a STATUSTEXT from system `sysid`, received at `now_us`: a refusal reports what
+    /// the vehicle said.
+    pub fn note_statustext(&mut self, sysid: u8, severity: u8, text: &str, now_us: u64) {
+        if self.finished
+            || sysid != self.vehicle().sysid
+            || severity > MAX_EXPLANATION_SEVERITY
+            || (self.outcome_ref().is_some() && !self.awaiting_explanation())
+        {
+            return;
+        }
+        if self.texts.len() == MAX_TEXTS {
+            self.texts.remove(0);
+        }
+        self.texts.push((now_us, text.to_owned()));
+        if self.outcome_ref().is_some() {
+            self.settle(now_us);
         }
     }
 
@@ -307,10 +449,37 @@ impl MissionTransfer {
         let w = window.max(1);
         match &mut self.op {
             Op::Upload(u) => u.verify_window = w,
-            Op::Download(d) => *d = Download::new(d.ctx.clone(), w),
+            Op::Download(d) => {
+                let support = d.int_support;
+                *d = Download::new(d.ctx.clone(), w);
+                d.set_int_support(support);
+            }
             Op::Clear(_) => {}
         }
         self
+    }
+
+    /// What is known of the vehicle's `MISSION_ITEM_INT` support (default `Some(true)`, as
+    /// every MAVLink 2 autopilot has it; `None`: not known, try INT and fall back to floats if
+    /// the vehicle keeps asking for item 0). Uploads answer with INT items unless the vehicle
+    /// is known to lack them, whatever form its requests take; downloads ask with
+    /// `MISSION_REQUEST_INT` unless it lacks them.
+    pub fn with_int_support(mut self, support: Option<bool>) -> Self {
+        match &mut self.op {
+            Op::Upload(u) => u.form.support = support,
+            Op::Download(d) => d.set_int_support(support),
+            Op::Clear(_) => {}
+        }
+        self
+    }
+
+    /// True once the vehicle showed it takes INT items during this transfer.
+    pub fn int_confirmed(&self) -> bool {
+        match &self.op {
+            Op::Upload(u) => u.form.int_confirmed(),
+            Op::Download(d) => d.int_answers,
+            Op::Clear(_) => false,
+        }
     }
 
     /// Declares item 0 of the list to be the vehicle's home, which the vehicle replaces with its
@@ -367,7 +536,7 @@ impl MissionTransfer {
 
     /// True when finished (successfully or not).
     pub fn is_done(&self) -> bool {
-        self.finished || self.outcome_ref().is_some()
+        self.finished || (self.outcome_ref().is_some() && !self.awaiting_explanation())
     }
 
     /// The result once finished: the items (uploaded or downloaded; empty for a clear).
@@ -377,11 +546,10 @@ impl MissionTransfer {
 
     /// Takes the result out, leaving the transfer finished without a result.
     pub fn take_outcome(&mut self) -> Option<Result<Vec<MissionItem>, MissionError>> {
-        let r = match &mut self.op {
-            Op::Upload(u) => u.outcome.take(),
-            Op::Download(d) => d.outcome.take(),
-            Op::Clear(c) => c.outcome.take(),
-        };
+        if self.awaiting_explanation() {
+            return None;
+        }
+        let r = self.outcome_mut().take();
         if r.is_some() {
             self.finished = true;
         }
@@ -418,6 +586,9 @@ impl MissionTransfer {
         if self.is_done() {
             return None;
         }
+        if self.awaiting_explanation() {
+            return self.explain_until_us;
+        }
         match &self.op {
             Op::Upload(u) => u.deadline_us(),
             Op::Download(d) => d.deadline_us(),
@@ -435,15 +606,20 @@ impl MissionTransfer {
         if wire_mission_type(msg) == Some(self.kind().to_u8()) {
             self.ctx_mut().timer.reset_backoff();
         }
+        if self.outcome_ref().is_some() {
+            return Vec::new(); // only waiting for an explanation
+        }
         let stats = &mut self.stats;
-        match &mut self.op {
+        let out = match &mut self.op {
             Op::Upload(u) => u.handle(msg, now_us, stats),
             Op::Download(d) => d.handle(msg, now_us, stats),
             Op::Clear(c) => {
                 c.handle(msg, stats);
                 Vec::new()
             }
-        }
+        };
+        self.settle(now_us);
+        out
     }
 
     /// Handles timeouts. Call when `now_us >= deadline_us()`; returns messages to send.
@@ -451,11 +627,19 @@ impl MissionTransfer {
         if self.is_done() {
             return Vec::new();
         }
+        if self.awaiting_explanation() {
+            if self.explain_until_us.is_some_and(|t| now_us >= t) {
+                self.explain_until_us = None; // none came: report the refusal as it is
+            }
+            return Vec::new();
+        }
         let stats = &mut self.stats;
-        match &mut self.op {
+        let out = match &mut self.op {
             Op::Upload(u) => u.poll(now_us, stats),
             Op::Download(d) => d.poll(now_us, stats),
             Op::Clear(c) => c.poll(now_us, stats),
-        }
+        };
+        self.settle(now_us);
+        out
     }
 }

@@ -5,6 +5,8 @@
 pub const ACCEPTED: u8 = 0;
 /// Generic error.
 pub const ERROR: u8 = 1;
+/// A command the vehicle does not support (PX4 refuses the whole transfer with it).
+pub const UNSUPPORTED: u8 = 3;
 /// No space for that many items.
 pub const NO_SPACE: u8 = 4;
 /// The vehicle refuses (for example: listing while an upload is under way).

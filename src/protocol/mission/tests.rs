@@ -55,6 +55,29 @@ pub(super) fn run_on(
     start_us: u64,
     drain: bool,
 ) -> Run {
+    run_mut(&mut t, server, ch, start_us, drain)
+}
+
+/// Like [`run`], leaving the finished transfer (its counters and findings) in `keep`.
+pub(super) fn run_keep(
+    t: MissionTransfer,
+    server: &mut MissionServer,
+    imp: Impairment,
+    seed: u64,
+    keep: &mut MissionTransfer,
+) -> Run {
+    let mut ch: LossyChannel<Msg<Wire>> = LossyChannel::new(imp, seed);
+    *keep = t;
+    run_mut(keep, server, &mut ch, 0, true)
+}
+
+fn run_mut(
+    t: &mut MissionTransfer,
+    server: &mut MissionServer,
+    ch: &mut LossyChannel<Msg<Wire>>,
+    start_us: u64,
+    drain: bool,
+) -> Run {
     let mut now = start_us;
     for m in t.start(now) {
         ch.send(now, true, m);
@@ -89,6 +112,9 @@ pub(super) fn run_on(
             .expect("a running transfer always has a deadline");
         now = now.max(next);
         while let Some((to_vehicle, m)) = ch.deliver(now) {
+            // What the wire carries: a float MISSION_ITEM rounds coordinates to 32-bit floats.
+            let (msgid, payload) = m.encode();
+            let m = Wire::decode(msgid, &payload).expect("our own encoding decodes");
             if std::env::var_os("MISSION_TRACE").is_some() {
                 eprintln!("{now:>10} {} {m:?}", if to_vehicle { "->V" } else { "<-G" });
             }
@@ -181,7 +207,9 @@ fn no_space_is_a_typed_rejection() {
         r.outcome,
         Err(MissionError::Rejected {
             kind: MissionType::Mission,
-            result: 4
+            result: 4,
+            item: None,
+            texts: vec![],
         })
     );
     assert!(r.outcome.unwrap_err().to_string().contains("NO_SPACE"));

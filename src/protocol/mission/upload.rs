@@ -3,9 +3,66 @@
 //! final ACK is settled by reading the list back.
 
 use super::download::Download;
-use super::{Ctx, MissionError, Stage, TransferStats, result};
+use super::{Ctx, MissionError, RefusedItem, Stage, TransferStats, result};
 use crate::plan::{MissionItem, MissionType};
 use crate::protocol::wire::Wire;
+
+/// Which message carries the items of an upload: `MISSION_ITEM_INT` keeps coordinates exact
+/// (1e-7 degrees in integers), the legacy float `MISSION_ITEM` rounds them to 32-bit floats
+/// (tens of centimetres). ArduPilot and PX4 ask with the float `MISSION_REQUEST` although they
+/// take `MISSION_ITEM_INT`, so the form follows what is known about the vehicle, not the form
+/// of its request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct ItemForm {
+    /// What the vehicle is known to support: `Some(true)` from its capabilities
+    /// (`MAV_PROTOCOL_CAPABILITY_MISSION_INT`) or an earlier `MISSION_REQUEST_INT`/INT item,
+    /// `Some(false)` when its capabilities lack MISSION_INT, `None` when not known yet.
+    pub(super) support: Option<bool>,
+    /// The vehicle asked with `MISSION_REQUEST_INT` during this upload, or moved on after an
+    /// INT item: INT from then on.
+    int_confirmed: bool,
+    /// Unknown support: item 0 went out as INT this many times without the vehicle moving on.
+    int_tries_at_first: u32,
+}
+
+/// With unknown support, INT answers to item 0 that go unanswered before trying the float form.
+const INT_TRIES_BEFORE_FLOAT: u32 = 4;
+
+impl ItemForm {
+    /// The form of the answer to a request for `seq` (`int`: it was MISSION_REQUEST_INT).
+    fn answer(&mut self, seq: u16, int: bool) -> bool {
+        if int {
+            self.int_confirmed = true;
+        }
+        if self.int_confirmed || self.support == Some(true) {
+            return true;
+        }
+        if self.support == Some(false) {
+            return false;
+        }
+        // Not known: offer INT; a vehicle that keeps asking for item 0 may not take it.
+        if seq == 0 {
+            self.int_tries_at_first += 1;
+            return self.int_tries_at_first <= INT_TRIES_BEFORE_FLOAT
+                || self.int_tries_at_first % 2 == 1;
+        }
+        true
+    }
+
+    /// The vehicle asked for `seq` > 0 after item `seq - 1` went out in form `int`.
+    fn moved_on(&mut self, int: bool) {
+        if int {
+            self.int_confirmed = true;
+        } else if self.support.is_none() {
+            self.support = Some(false);
+        }
+    }
+
+    /// True once the vehicle showed it takes INT items (asked for one, or moved on after one).
+    pub(super) fn int_confirmed(&self) -> bool {
+        self.int_confirmed
+    }
+}
 
 /// Longest wait between upload retransmissions (ms). The vehicle paces an upload and gives up
 /// after a few seconds without an item (ArduPilot: 8 s), so the ground station must keep
@@ -38,6 +95,10 @@ pub(super) struct Upload {
     pub(super) verify_window: u16,
     /// Item 0 is the vehicle's home, which it replaces with its own (ArduPilot missions).
     pub(super) home_item: bool,
+    /// Which item form to answer with (see [`ItemForm`]).
+    pub(super) form: ItemForm,
+    /// The form item 0 was last sent in.
+    first_item_int: Option<bool>,
     pub(super) outcome: Option<Result<Vec<MissionItem>, MissionError>>,
 }
 
@@ -56,6 +117,11 @@ impl Upload {
             verify: None,
             verify_window,
             home_item: false,
+            form: ItemForm {
+                support: Some(true),
+                ..ItemForm::default()
+            },
+            first_item_int: None,
             outcome,
         }
     }
@@ -186,10 +252,20 @@ impl Upload {
             }
         }
         if self.highest_requested.is_none_or(|h| seq > h) {
+            if self.highest_requested == Some(0) {
+                // The vehicle took item 0 in the form it was last sent in.
+                if let Some(first_int) = self.first_item_int {
+                    self.form.moved_on(first_int);
+                }
+            }
             self.highest_requested = Some(seq);
             self.retries = 0;
         } else {
             stats.ignored += 1;
+        }
+        let int = self.form.answer(seq, int);
+        if seq == 0 {
+            self.first_item_int = Some(int);
         }
         match self.item_msg(seq, int) {
             Some(m) => vec![self.send(m, now_us, false)],
@@ -231,9 +307,19 @@ impl Upload {
                 return vec![self.send(m, now_us, true)];
             }
             other => {
+                // The vehicle refuses an item as it receives it: the one it asked for last.
+                let item = self.highest_requested.and_then(|h| {
+                    self.items.get(usize::from(h)).map(|it| RefusedItem {
+                        seq: h,
+                        command: it.command,
+                        frame: it.frame,
+                    })
+                });
                 self.outcome = Some(Err(MissionError::Rejected {
                     kind: self.ctx.kind,
                     result: other,
+                    item,
+                    texts: Vec::new(),
                 }))
             }
         }
@@ -259,6 +345,7 @@ impl Upload {
             ),
             self.verify_window,
         );
+        v.set_int_support(self.form.support);
         let out = v.start(now_us);
         stats.verify_attempts += 1;
         self.verify = Some(Box::new(v));

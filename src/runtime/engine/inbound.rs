@@ -67,6 +67,12 @@ impl Engine {
                 r.on_message(h.msgid);
             }
             if let Some(w) = Wire::decode(h.msgid, f.payload()) {
+                if matches!(
+                    w,
+                    Wire::MissionRequest { int: true, .. } | Wire::MissionItem { int: true, .. }
+                ) {
+                    self.fleet.note_mission_int(VehicleId::new(h.sysid, h.compid));
+                }
                 let now = self.mono_us();
                 let out = self.ops.on_wire(from, &w, now);
                 self.send_wires(out);
@@ -106,7 +112,10 @@ impl Engine {
             }
             FleetEvent::StatusText {
                 id, text, severity, ..
-            } => self.ops.on_statustext(id.sysid, *severity, text),
+            } => {
+                let now = self.mono_us();
+                self.ops.on_statustext(id.sysid, *severity, text, now);
+            }
             _ => {}
         }
         self.emit(Event::Fleet(e));
@@ -137,7 +146,7 @@ impl Engine {
                     .map_or_else(|| format!("link {id}"), |l| l.handle.spec.to_string())
             };
             let text = format!(
-                "system {sysid} is heard on two links ({} and {}): if these are two aircraft, give them different SYSID_THISMAV; commands go to the link heard last",
+                "system {sysid} is heard on two links ({} and {}): if these are two aircraft, give them different MAV_SYSID (SYSID_THISMAV before ArduPilot 4.7); commands go to the link heard last",
                 name(other),
                 name(&link)
             );

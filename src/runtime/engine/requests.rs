@@ -64,8 +64,16 @@ impl Engine {
                 Err(e) => self.fail(id, &e, Kind::Command),
             },
             Request::Mission { id, target, op } => {
-                match self.vehicle(target).map(|v| (v.autopilot, v.home)) {
-                    Ok((autopilot, home)) => {
+                let known = self
+                    .vehicle(target)
+                    // Every MAVLink 2 autopilot takes INT items; a MAVLink 1 one that did not
+                    // say is tried with INT first.
+                    .map(|v| {
+                        let int = v.mission_int_support().or(v.mavlink2.then_some(true));
+                        (v.autopilot, v.home, int)
+                    });
+                match known {
+                    Ok((autopilot, home, int_support)) => {
                         let px4 = autopilot == Autopilot::Px4;
                         let v = addr(target);
                         let timing = Timing::default();
@@ -89,6 +97,7 @@ impl Engine {
                                 (
                                     MissionTransfer::upload(kind, items, gcs, v, timing)
                                         .with_window(window)
+                                        .with_int_support(int_support)
                                         .with_home_item(!px4 && kind == MissionType::Mission),
                                     first,
                                 )
@@ -98,7 +107,8 @@ impl Engine {
                                     (px4 && kind == MissionType::Mission).then(|| home_item(home));
                                 (
                                     MissionTransfer::download(kind, gcs, v, timing)
-                                        .with_window(window),
+                                        .with_window(window)
+                                        .with_int_support(int_support),
                                     home_item,
                                 )
                             }
@@ -135,11 +145,13 @@ impl Engine {
                 value,
             } => match self.vehicle(target).map(encoding) {
                 Ok(enc) => {
-                    let known_type = self
-                        .params
-                        .get(&target)
-                        .and_then(|t| t.get(&name))
-                        .map(|p| p.param_type);
+                    let table = self.params.get(&target);
+                    let known_type = table.and_then(|t| t.get(&name)).map(|p| p.param_type);
+                    // Not in the table: the setter reads the name first, and the vehicle's
+                    // silence means it has no such parameter (a renamed one, say).
+                    let similar = table.filter(|t| !t.contains_key(&name)).and_then(|t| {
+                        crate::protocol::params::similar_name(&name, t.keys().map(String::as_str))
+                    });
                     match ParamSetter::new(
                         addr(target),
                         enc,
@@ -149,6 +161,7 @@ impl Engine {
                         Timing::default(),
                     ) {
                         Ok(tx) => {
+                            let tx = tx.with_similar(similar);
                             self.param_sets.insert(id, (target, name.clone()));
                             self.start_op(Op::ParamSet { id, name, tx });
                         }
