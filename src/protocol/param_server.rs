@@ -134,13 +134,31 @@ impl ParamServer {
                 )
             }
             Wire::ParamSet { name, value, .. } => {
-                let Some(&i) = self.by_name.get(name) else {
+                // ArduPilot answers neither an unknown name nor a NaN or infinite value.
+                let Some(&i) = self.by_name.get(name).filter(|_| value.is_finite()) else {
                     return (Vec::new(), None);
                 };
                 if let Some(p) = self.params.get_mut(i) {
                     p.1 = convert(*value, p.2);
                 }
-                (self.value_msg(i).into_iter().collect(), Some(name.clone()))
+                // The echo of a set carries index 65535, as ArduPilot's does.
+                let echo = self.value_msg(i).map(|m| match m {
+                    Wire::ParamValue {
+                        name,
+                        value,
+                        param_type,
+                        count,
+                        ..
+                    } => Wire::ParamValue {
+                        name,
+                        value,
+                        param_type,
+                        count,
+                        index: u16::MAX,
+                    },
+                    other => other,
+                });
+                (echo.into_iter().collect(), Some(name.clone()))
             }
             _ => (Vec::new(), None),
         }
@@ -325,6 +343,101 @@ mod tests {
             Some(Err(ParamError::NotApplied { actual, .. })) => assert_eq!(*actual, 127.0),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn unknown_name_is_reported_within_seconds_with_a_hint() {
+        // ArduPilot and PX4 answer nothing about a name they do not have.
+        let mut s = ParamServer::new(VEH, table(10), 10);
+        let mut set = ParamSetter::new(
+            VEH,
+            ParamEncoding::CCast,
+            "SYSID_THISMAV",
+            1.0,
+            None,
+            Timing::default(),
+        )
+        .expect("valid")
+        .with_similar(Some("MAV_SYSID".into()));
+        let mut out = set.start(0);
+        let mut now = 0;
+        while set.outcome().is_none() {
+            for m in &out {
+                assert!(s.handle(GCS, m).0.is_empty(), "no answer to an unknown name");
+            }
+            now = set.deadline_us().expect("running");
+            out = set.poll(now);
+        }
+        assert!(now <= 10_000_000, "decided after {now} µs");
+        let e = set.outcome().unwrap().as_ref().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the vehicle has no parameter named SYSID_THISMAV: it answered none of 5 requests \
+             to read it (did you mean MAV_SYSID?)"
+        );
+    }
+
+    #[test]
+    fn a_refused_set_quotes_the_vehicle() {
+        let mut s = ParamServer::new(VEH, vec![("SMALL".into(), 1.0, ptype::INT8)], 10);
+        let mut set = ParamSetter::new(
+            VEH,
+            ParamEncoding::CCast,
+            "SMALL",
+            1000.0,
+            Some(ptype::REAL32),
+            Timing::default(),
+        )
+        .expect("valid");
+        let mut out = set.start(0);
+        set.note_statustext(VEH.sysid, 4, "Param write denied (SMALL)");
+        set.note_statustext(VEH.sysid, 6, "info is not an explanation");
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for m in out {
+                for r in s.handle(GCS, &m).0 {
+                    next.extend(set.handle(VEH, &r, 1));
+                }
+            }
+            out = next;
+        }
+        let e = set.outcome().unwrap().as_ref().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "SMALL: the vehicle kept 127 instead of 1000. Vehicle said: Param write denied (SMALL)"
+        );
+    }
+
+    #[test]
+    fn similar_names_share_a_word_or_a_few_letters() {
+        use crate::protocol::params::similar_name;
+        let names = ["MAV_SYSID", "MAV_GCS_SYSID", "RTL_ALT", "WPNAV_SPEED"];
+        let pick = |n: &str| similar_name(n, names.iter().copied());
+        assert_eq!(pick("SYSID_THISMAV").as_deref(), Some("MAV_SYSID"));
+        assert_eq!(pick("RTL_ALTT").as_deref(), Some("RTL_ALT"));
+        assert_eq!(pick("WPNAV_SPEEED").as_deref(), Some("WPNAV_SPEED"));
+        assert_eq!(pick("COMPLETELY_ELSE"), None);
+    }
+
+    #[test]
+    fn sets_are_echoed_with_index_65535_and_nan_is_ignored() {
+        let mut s = ParamServer::new(VEH, table(3), 10);
+        let set = |value: f32| Wire::ParamSet {
+            target_system: 1,
+            target_component: 1,
+            name: "P_0001".into(),
+            value,
+            param_type: ptype::REAL32,
+        };
+        match s.handle(GCS, &set(3.0)).0.as_slice() {
+            [Wire::ParamValue { index, value, .. }] => {
+                assert_eq!((*index, *value), (u16::MAX, 3.0));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(s.handle(GCS, &set(f32::NAN)).0.is_empty());
+        assert!(s.handle(GCS, &set(f32::INFINITY)).0.is_empty());
+        assert_eq!(s.get("P_0001"), Some(3.0));
     }
 
     #[test]

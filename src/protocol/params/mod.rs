@@ -77,7 +77,8 @@ pub enum ParamError {
     },
     /// The vehicle kept a different value.
     #[error(
-        "{name}: the vehicle kept {actual} instead of {wanted} (read-only or out of its range?)"
+        "{name}: the vehicle kept {actual} instead of {wanted}{}",
+        if texts.is_empty() { " (read-only or out of its range?)".to_owned() } else { format!(". Vehicle said: {}", texts.join(" | ")) }
     )]
     NotApplied {
         /// Parameter name.
@@ -86,7 +87,55 @@ pub enum ParamError {
         wanted: f64,
         /// Value read back.
         actual: f64,
+        /// STATUSTEXT (warning or worse) the vehicle sent meanwhile, e.g. ArduPilot's
+        /// "Param write denied".
+        texts: Vec<String>,
     },
+    /// The vehicle never answered a read of the name (autopilots stay silent about names
+    /// they do not have).
+    #[error(
+        "the vehicle has no parameter named {name}: it answered none of {tries} requests to read it{}",
+        similar.as_ref().map(|s| format!(" (did you mean {s}?)")).unwrap_or_default()
+    )]
+    NoSuchParam {
+        /// Parameter name.
+        name: String,
+        /// Read requests sent.
+        tries: u32,
+        /// A name in the vehicle's parameter table that looks alike, if the table is known.
+        similar: Option<String>,
+    },
+}
+
+/// The name in `names` most like `name` (sharing a word such as `SYSID` in `SYSID_THISMAV`
+/// and `MAV_SYSID`, or a few letters away), for "did you mean" hints.
+pub fn similar_name<'a>(name: &str, names: impl Iterator<Item = &'a str>) -> Option<String> {
+    let words: Vec<&str> = name.split('_').filter(|w| w.len() >= 3).collect();
+    names
+        .filter(|n| *n != name)
+        .filter_map(|n| {
+            let shared = n.split('_').filter(|w| words.contains(w)).count();
+            let d = edit_distance(name, n);
+            (shared > 0 || d <= 2).then_some((std::cmp::Reverse(shared), d, n))
+        })
+        .min()
+        .map(|(_, _, n)| n.to_owned())
+}
+
+/// Levenshtein distance between two ASCII names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<u8> = b.bytes().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// Name of a `MAV_PARAM_TYPE`.

@@ -17,8 +17,19 @@ pub struct ParamSetter {
     retries: u32,
     mismatches: u32,
     deadline_us: u64,
+    /// STATUSTEXT (warning or worse) from the vehicle while setting.
+    texts: Vec<String>,
+    /// A known name like this one, for the error if the vehicle has no such parameter.
+    similar: Option<String>,
     outcome: Option<Result<Param, ParamError>>,
 }
+
+/// Reads of an unknown parameter's type before concluding the vehicle has no such name.
+const READ_TRIES: u32 = 5;
+/// Longest wait between those reads (µs): the answer to a read is immediate.
+const READ_MAX_WAIT_US: u64 = 2_000_000;
+/// Least severe STATUSTEXT kept as the vehicle's explanation (MAV_SEVERITY_WARNING).
+const MAX_EXPLANATION_SEVERITY: u8 = 4;
 
 impl ParamSetter {
     /// Sets `name` to `value`. With `param_type` unknown, the type is read first.
@@ -46,8 +57,17 @@ impl ParamSetter {
             retries: 0,
             mismatches: 0,
             deadline_us: 0,
+            texts: Vec::new(),
+            similar: None,
             outcome: None,
         })
+    }
+
+    /// A name from the vehicle's table like this one, quoted if the vehicle turns out not to
+    /// have the parameter.
+    pub fn with_similar(mut self, similar: Option<String>) -> Self {
+        self.similar = similar;
+        self
     }
 
     /// The vehicle addressed.
@@ -80,7 +100,12 @@ impl ParamSetter {
     }
 
     fn send(&mut self, now_us: u64) -> Vec<Wire> {
-        self.deadline_us = now_us + self.timer.rto_us();
+        let wait = if self.param_type.is_none() {
+            self.timer.rto_us().min(READ_MAX_WAIT_US)
+        } else {
+            self.timer.rto_us()
+        };
+        self.deadline_us = now_us + wait;
         self.next_msg().into_iter().collect()
     }
 
@@ -130,6 +155,7 @@ impl ParamSetter {
                         name: self.name.clone(),
                         wanted: self.value,
                         actual,
+                        texts: self.texts.clone(),
                     }));
                     Vec::new()
                 }
@@ -143,6 +169,14 @@ impl ParamSetter {
             return Vec::new();
         }
         self.retries += 1;
+        if self.param_type.is_none() && self.retries >= READ_TRIES {
+            self.outcome = Some(Err(ParamError::NoSuchParam {
+                name: self.name.clone(),
+                tries: self.retries,
+                similar: self.similar.clone(),
+            }));
+            return Vec::new();
+        }
         if self.retries > self.timer.timing().max_retries {
             let what = if self.param_type.is_none() {
                 format!("read of {}", self.name)
@@ -157,6 +191,17 @@ impl ParamSetter {
         }
         self.timer.backoff();
         self.send(now_us)
+    }
+
+    /// Feeds a STATUSTEXT from system `sysid` (a refusal quotes it).
+    pub fn note_statustext(&mut self, sysid: u8, severity: u8, text: &str) {
+        if self.outcome.is_none() && sysid == self.vehicle.sysid && severity <= MAX_EXPLANATION_SEVERITY
+        {
+            if self.texts.len() == 4 {
+                self.texts.remove(0);
+            }
+            self.texts.push(text.to_owned());
+        }
     }
 
     /// When to call [`ParamSetter::poll`] (µs), while running.
