@@ -225,9 +225,9 @@ fn params_download_and_set_with_the_cli() {
     ]);
     assert!(out.contains("parameters from 1/1"), "{out}");
     let text = std::fs::read_to_string(&file).expect("param file");
-    assert!(text.lines().any(|l| l == "WP_LOITER_RAD,60"), "{text}");
-    let out = ok(&["param", "set", "--link", &link, "WP_LOITER_RAD", "80"]);
-    assert!(out.contains("WP_LOITER_RAD = 80"), "{out}");
+    assert!(text.lines().any(|l| l == "WP_LOITER_RAD,80"), "{text}");
+    let out = ok(&["param", "set", "--link", &link, "WP_LOITER_RAD", "75"]);
+    assert!(out.contains("WP_LOITER_RAD = 75"), "{out}");
 }
 
 #[test]

@@ -198,7 +198,7 @@ fn parameters_download_and_set() {
         other => panic!("{other:?}"),
     };
     assert!(table.len() > 250, "{} parameters", table.len());
-    assert_eq!(table.get("SYSID_THISMAV").map(|p| p.value), Some(1.0));
+    assert_eq!(table.get("MAV_SYSID").map(|p| p.value), Some(1.0));
     assert_eq!(table.get("WPNAV_SPEED").map(|p| p.value), Some(1000.0));
     let rid = h.next_id();
     match result_of(
@@ -222,7 +222,7 @@ fn parameters_download_and_set() {
         Request::ParamSet {
             id: rid,
             target: id,
-            name: "RTL_ALT".into(),
+            name: "ANGLE_MAX".into(),
             value: 1e6,
         },
         rid,

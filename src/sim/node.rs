@@ -105,7 +105,7 @@ impl SimNode {
             Airframe::Plane => PLANE_PARAMS,
         };
         let mut params = ParamServer::parse_table(table).unwrap_or_default();
-        for p in params.iter_mut().filter(|p| p.0 == "SYSID_THISMAV") {
+        for p in params.iter_mut().filter(|p| p.0 == "MAV_SYSID") {
             p.1 = f32::from(cfg.sysid);
         }
         let flight = FlightModel::new(cfg.flight);
