@@ -258,7 +258,7 @@ impl<'a> Iterator for TlogReader<'a> {
                         known,
                     });
                 }
-                Candidate::Truncated if self.resync_target().is_none() => {
+                Candidate::Truncated if !self.whole_record_follows() => {
                     let n = self.data.len() - self.pos;
                     self.stats.truncated_tail_bytes += n as u64;
                     self.stats.bad_bytes += n as u64;
@@ -306,6 +306,20 @@ impl TlogReader<'_> {
     }
 
     /// Next record start after `pos` whose byte 8 is a magic byte.
+    /// True if a complete record starts anywhere after the current position: otherwise a
+    /// record cut short here is the file's truncated tail, however many magic-looking bytes
+    /// its partial frame happens to contain.
+    fn whole_record_follows(&self) -> bool {
+        let mut probe = self.clone();
+        while let Some(next) = probe.resync_target() {
+            probe.pos = next;
+            if matches!(probe.candidate(next), Candidate::Yes { .. }) {
+                return true;
+            }
+        }
+        false
+    }
+
     fn resync_target(&self) -> Option<usize> {
         let from = self.pos + TIMESTAMP_LEN + 1;
         let rest = self.data.get(from..)?;
@@ -373,6 +387,21 @@ mod tests {
         assert_eq!(r.by_ref().count(), 9);
         assert!(r.stats().truncated_tail_bytes > 0);
         assert_eq!(r.position(), data.len());
+    }
+
+    #[test]
+    fn a_cut_last_record_is_the_tail_even_with_magic_bytes_inside() {
+        // A GLOBAL_POSITION_INT cut after 24 of its 40 bytes, whose payload holds 0xFD and
+        // 0xFE bytes (seen in a recording stopped by a full disk).
+        let mut data = log(3);
+        let mut cut = T0.to_be_bytes().to_vec();
+        cut.extend([0xFD, 28, 0, 0, 7, 1, 1, 33, 0, 0, 0xFE, 0xFD, 3, 0xFE, 9, 9, 1, 2, 3, 4, 5, 6, 7, 8]);
+        let whole = data.len();
+        data.extend(&cut);
+        let mut r = TlogReader::new(&data);
+        assert_eq!(r.by_ref().count(), 3);
+        assert_eq!(r.stats().truncated_tail_bytes, (data.len() - whole) as u64);
+        assert_eq!(r.stats().bad_bytes, r.stats().truncated_tail_bytes);
     }
 
     #[test]
