@@ -14,6 +14,7 @@ pub mod mission_stats;
 pub mod resume;
 pub mod split;
 pub mod split_order;
+pub mod stored;
 pub mod survey;
 pub mod survey_doc;
 pub mod terrain;
