@@ -473,6 +473,16 @@ impl MissionTransfer {
         self
     }
 
+    /// Clears the vehicle's list (MISSION_CLEAR_ALL) before uploading. ArduPilot 4.7 SITL
+    /// acknowledged a fence that replaced a larger stored one and then held no fence at all;
+    /// clearing first avoids that.
+    pub fn with_clear_first(mut self, clear_first: bool) -> Self {
+        if let Op::Upload(u) = &mut self.op {
+            u.clear_first = clear_first;
+        }
+        self
+    }
+
     /// True once the vehicle showed it takes INT items during this transfer.
     pub fn int_confirmed(&self) -> bool {
         match &self.op {

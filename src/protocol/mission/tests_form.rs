@@ -4,19 +4,22 @@
 
 use super::tests::{GCS, VEH, run_keep};
 use super::{MissionError, MissionTransfer, RefusedItem, TransferStats};
-use crate::protocol::wire::Wire;
 use crate::geo::LatLon;
 use crate::plan::mission_item::{MissionItem, MissionType, cmd};
 use crate::protocol::lossy::Impairment;
 use crate::protocol::mission_server::{MissionServer, MissionServerConfig, RequestForm};
 use crate::protocol::retry::Timing;
+use crate::protocol::wire::Wire;
 
 /// Survey-like waypoints 1e-7° apart: a 32-bit float cannot hold these (its step near 42° and
 /// 75° is about 4e-6°, 0.4 m).
 fn precise_items(n: usize) -> Vec<MissionItem> {
     (0..n)
         .map(|i| {
-            let p = LatLon::new(42.812_000_1 + i as f64 * 1.3e-7, 75.286_000_3 - i as f64 * 1.7e-7);
+            let p = LatLon::new(
+                42.812_000_1 + i as f64 * 1.3e-7,
+                75.286_000_3 - i as f64 * 1.7e-7,
+            );
             MissionItem::nav(cmd::NAV_WAYPOINT, p, 100.0)
         })
         .collect()
@@ -33,11 +36,22 @@ fn upload(
     imp: Impairment,
     seed: u64,
 ) -> (bool, TransferStats) {
-    let t = MissionTransfer::upload(MissionType::Mission, src.to_vec(), GCS, VEH, Timing::default())
-        .with_int_support(support);
+    let t = MissionTransfer::upload(
+        MissionType::Mission,
+        src.to_vec(),
+        GCS,
+        VEH,
+        Timing::default(),
+    )
+    .with_int_support(support);
     let mut probe = t.clone();
     let r = run_keep(t, s, imp, seed, &mut probe);
-    assert_eq!(r.outcome.as_ref().map(Vec::len), Ok(src.len()), "{:?}", r.outcome);
+    assert_eq!(
+        r.outcome.as_ref().map(Vec::len),
+        Ok(src.len()),
+        "{:?}",
+        r.outcome
+    );
     (probe.int_confirmed(), *probe.stats())
 }
 
@@ -52,7 +66,11 @@ fn float_requests_get_int_items_from_a_vehicle_that_takes_them() {
             });
             let (int, _) = upload(&mut s, &src, support, Impairment::clean(), 1);
             assert!(int, "{form:?} {support:?}: INT form confirmed");
-            assert_eq!(s.list(MissionType::Mission), &src[..], "{form:?} {support:?}");
+            assert_eq!(
+                s.list(MissionType::Mission),
+                &src[..],
+                "{form:?} {support:?}"
+            );
         }
     }
 }
@@ -69,7 +87,10 @@ fn the_float_form_would_have_moved_these_items() {
         .zip(&src)
         .filter(|(a, b)| a.x != b.x || a.y != b.y)
         .count();
-    assert!(moved > 100, "only {moved} of 120 items moved by the float form");
+    assert!(
+        moved > 100,
+        "only {moved} of 120 items moved by the float form"
+    );
 }
 
 #[test]
@@ -86,7 +107,10 @@ fn a_vehicle_without_int_items_gets_the_float_form() {
         assert_eq!(got.len(), src.len());
         for (a, b) in got.iter().zip(&src) {
             // Rounded through a 32-bit float: within half a metre, not exact.
-            assert!((a.x - b.x).abs() < 50 && (a.y - b.y).abs() < 50, "{a:?} {b:?}");
+            assert!(
+                (a.x - b.x).abs() < 50 && (a.y - b.y).abs() < 50,
+                "{a:?} {b:?}"
+            );
         }
     }
 }
@@ -117,7 +141,10 @@ fn downloads_ask_with_request_int_and_read_exact_items() {
     let mut probe = t.clone();
     let r = run_keep(t, &mut s, Impairment::clean(), 1, &mut probe);
     assert_eq!(r.outcome, Ok(src));
-    assert!(probe.int_confirmed(), "the vehicle answered with MISSION_ITEM_INT");
+    assert!(
+        probe.int_confirmed(),
+        "the vehicle answered with MISSION_ITEM_INT"
+    );
 }
 
 #[test]
@@ -177,7 +204,13 @@ fn request(seq: u16) -> Wire {
 #[test]
 fn a_refusal_waits_briefly_for_the_vehicles_explanation() {
     let src = precise_items(3);
-    let mut t = MissionTransfer::upload(MissionType::Mission, src.clone(), GCS, VEH, Timing::default());
+    let mut t = MissionTransfer::upload(
+        MissionType::Mission,
+        src.clone(),
+        GCS,
+        VEH,
+        Timing::default(),
+    );
     t.start(0);
     t.handle(VEH, &request(0), 10_000);
     // An old warning is not the explanation.
@@ -186,9 +219,19 @@ fn a_refusal_waits_briefly_for_the_vehicles_explanation() {
     t.handle(VEH, &ack(3), 3_010_000);
     assert!(!t.is_done(), "waits for the vehicle's STATUSTEXT");
     assert_eq!(t.deadline_us(), Some(3_310_000));
-    t.note_statustext(VEH.sysid, 6, "an info message is not an explanation", 3_020_000);
+    t.note_statustext(
+        VEH.sysid,
+        6,
+        "an info message is not an explanation",
+        3_020_000,
+    );
     assert!(!t.is_done());
-    t.note_statustext(VEH.sysid, 3, "Mission rejected: item 2 unsupported", 3_030_000);
+    t.note_statustext(
+        VEH.sysid,
+        3,
+        "Mission rejected: item 2 unsupported",
+        3_030_000,
+    );
     assert!(t.is_done());
     let err = t.take_outcome().unwrap().unwrap_err();
     assert!(
@@ -210,5 +253,63 @@ fn a_refusal_waits_briefly_for_the_vehicles_explanation() {
     t.poll(320_000);
     assert!(t.is_done());
     let err = t.take_outcome().unwrap().unwrap_err();
-    assert!(err.to_string().ends_with("frame GLOBAL_RELATIVE_ALT (3))"), "{err}");
+    assert!(
+        err.to_string().ends_with("frame GLOBAL_RELATIVE_ALT (3))"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_fence_can_be_cleared_before_the_upload() {
+    let mut s = vehicle(MissionServerConfig::default());
+    let old: Vec<MissionItem> = (0..5)
+        .map(|i| {
+            let mut it = precise_items(1)[0];
+            it.command = cmd::NAV_FENCE_POLYGON_VERTEX_INCLUSION;
+            it.params[0] = 5.0;
+            it.x += i;
+            it
+        })
+        .collect();
+    s.set_list(MissionType::Fence, old);
+    let mut new = precise_items(2);
+    for it in &mut new {
+        it.command = cmd::NAV_FENCE_CIRCLE_INCLUSION;
+        it.params[0] = 120.5;
+    }
+    let mut t =
+        MissionTransfer::upload(MissionType::Fence, new.clone(), GCS, VEH, Timing::default())
+            .with_clear_first(true);
+    let first = t.start(0);
+    assert!(
+        matches!(
+            first.as_slice(),
+            [Wire::MissionClearAll {
+                mission_type: 1,
+                ..
+            }]
+        ),
+        "{first:?}"
+    );
+    // Drive it by hand: the clear's ACK starts the upload proper.
+    let mut now = 0;
+    let mut to_vehicle = first;
+    let mut count_at = None;
+    while !t.is_done() {
+        now += 10_000;
+        let mut back = Vec::new();
+        for m in &to_vehicle {
+            if matches!(m, Wire::MissionCount { .. }) {
+                count_at.get_or_insert(now);
+            }
+            back.extend(s.handle(GCS, m, now).replies);
+        }
+        to_vehicle = back.iter().flat_map(|m| t.handle(VEH, m, now)).collect();
+        to_vehicle.extend(t.poll(now));
+        assert!(now < 5_000_000, "stalled");
+    }
+    // The count waits a moment after the clear's ACK (ArduPilot lost a fence sent at once).
+    assert!(count_at.is_some_and(|t| t >= 300_000), "{count_at:?}");
+    assert_eq!(t.take_outcome(), Some(Ok(new.clone())));
+    assert_eq!(s.list(MissionType::Fence), &new[..]);
 }

@@ -75,6 +75,8 @@ const MAX_UPLOAD_RESTARTS: u32 = 2;
 /// Read-backs an upload may start (each one is interrupted if the vehicle turns out to be
 /// still receiving).
 const MAX_VERIFY_ATTEMPTS: u32 = 3;
+/// Wait between the ACK of a clear-first and MISSION_COUNT (µs).
+const CLEAR_SETTLE_US: u64 = 300_000;
 /// Final-ACK timeouts before an upload is confirmed by reading the list back.
 const FINAL_ACK_TRIES_BEFORE_VERIFY: u32 = 3;
 
@@ -99,6 +101,10 @@ pub(super) struct Upload {
     pub(super) form: ItemForm,
     /// The form item 0 was last sent in.
     first_item_int: Option<bool>,
+    /// Clear the vehicle's list before sending MISSION_COUNT; true until the clear is ACKed.
+    pub(super) clear_first: bool,
+    /// After the clear: MISSION_COUNT goes out at this time.
+    count_after_us: Option<u64>,
     pub(super) outcome: Option<Result<Vec<MissionItem>, MissionError>>,
 }
 
@@ -122,6 +128,8 @@ impl Upload {
                 ..ItemForm::default()
             },
             first_item_int: None,
+            clear_first: false,
+            count_after_us: None,
             outcome,
         }
     }
@@ -158,11 +166,23 @@ impl Upload {
         msg
     }
 
+    fn clear_msg(&self) -> Wire {
+        Wire::MissionClearAll {
+            target_system: self.ctx.vehicle.sysid,
+            target_component: self.ctx.vehicle.compid,
+            mission_type: self.ctx.kind.to_u8(),
+        }
+    }
+
     pub(super) fn start(&mut self, now_us: u64) -> Vec<Wire> {
         if self.outcome.is_some() {
             return Vec::new();
         }
-        let m = self.count_msg();
+        let m = if self.clear_first {
+            self.clear_msg()
+        } else {
+            self.count_msg()
+        };
         vec![self.send(m, now_us, false)]
     }
 
@@ -211,6 +231,9 @@ impl Upload {
             }
             self.verify = None;
         }
+        if self.clear_first {
+            return self.on_clear_answer(msg, now_us, stats);
+        }
         match msg {
             Wire::MissionRequest {
                 seq,
@@ -223,6 +246,48 @@ impl Upload {
                 mission_type,
                 ..
             } if *mission_type == kind => self.on_ack(*r, now_us, stats),
+            _ => {
+                stats.ignored += 1;
+                Vec::new()
+            }
+        }
+    }
+
+    /// While clearing first: the clear's ACK starts the upload proper.
+    fn on_clear_answer(&mut self, msg: &Wire, now_us: u64, stats: &mut TransferStats) -> Vec<Wire> {
+        match msg {
+            Wire::MissionAck {
+                result: r,
+                mission_type,
+                ..
+            } if *mission_type == self.ctx.kind.to_u8() => match *r {
+                result::ACCEPTED => {
+                    if let Some((_, at, false)) = &self.last {
+                        self.ctx.timer.sample(now_us.saturating_sub(*at));
+                    }
+                    self.clear_first = false;
+                    self.retries = 0;
+                    // Give the vehicle a moment to finish clearing before the new list comes.
+                    // (ArduPilot 4.7 SITL answered a fence sent within a millisecond of the
+                    // clear's ACK with ACCEPTED, and then held no fence.)
+                    self.count_after_us = Some(now_us + CLEAR_SETTLE_US);
+                    self.deadline_us = now_us + CLEAR_SETTLE_US;
+                    Vec::new()
+                }
+                result::INVALID_SEQUENCE => {
+                    stats.ignored += 1;
+                    Vec::new()
+                }
+                other => {
+                    self.outcome = Some(Err(MissionError::Rejected {
+                        kind: self.ctx.kind,
+                        result: other,
+                        item: None,
+                        texts: Vec::new(),
+                    }));
+                    Vec::new()
+                }
+            },
             _ => {
                 stats.ignored += 1;
                 Vec::new()
@@ -395,6 +460,10 @@ impl Upload {
         if self.outcome.is_some() || now_us < self.deadline_us {
             return Vec::new();
         }
+        if self.count_after_us.take().is_some() {
+            let m = self.count_msg();
+            return vec![self.send(m, now_us, false)];
+        }
         if self.all_requested()
             && !self.items.is_empty()
             && self.retries
@@ -414,6 +483,10 @@ impl Upload {
             return Vec::new();
         }
         self.ctx.timer.backoff();
+        if self.clear_first {
+            let m = self.clear_msg();
+            return vec![self.send(m, now_us, true)];
+        }
         let Some(h) = self.highest_requested else {
             let m = self.count_msg();
             return vec![self.send(m, now_us, true)];
@@ -433,6 +506,9 @@ impl Upload {
     }
 
     pub(super) fn stage(&self) -> Stage {
+        if self.clear_first {
+            return Stage::ClearAck;
+        }
         match self.highest_requested {
             None => Stage::FirstRequest,
             Some(h) if usize::from(h) + 1 >= self.items.len() => Stage::FinalAck,

@@ -98,7 +98,13 @@ impl Engine {
                                     MissionTransfer::upload(kind, items, gcs, v, timing)
                                         .with_window(window)
                                         .with_int_support(int_support)
-                                        .with_home_item(!px4 && kind == MissionType::Mission),
+                                        .with_home_item(!px4 && kind == MissionType::Mission)
+                                        // ArduPilot can end up with no fence when a new
+                                        // one replaces a larger one: clear it first.
+                                        .with_clear_first(
+                                            autopilot == Autopilot::ArduPilot
+                                                && kind == MissionType::Fence,
+                                        ),
                                     first,
                                 )
                             }
