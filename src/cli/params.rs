@@ -155,9 +155,13 @@ fn upload(link: &LinkArgs, file: &std::path::Path, all: bool) -> Result<ExitCode
         }
         other => bail!("unexpected answer {other:?}"),
     };
+    // With COMPASS_AUTODEC on, the vehicle sets the declination from its GPS position.
+    let autodec = table.get("COMPASS_AUTODEC").is_some_and(|p| p.value != 0.0);
     let (changes, kept): (Vec<_>, Vec<_>) = crate::ui::params::diff(&table, &values)
         .into_iter()
-        .partition(|c| all || !maintained_by_vehicle(&c.name));
+        .partition(|c| {
+            all || !(maintained_by_vehicle(&c.name) || (autodec && c.name == "COMPASS_DEC"))
+        });
     if !kept.is_empty() {
         let names: Vec<&str> = kept.iter().map(|c| c.name.as_str()).collect();
         println!(
@@ -177,7 +181,9 @@ fn upload(link: &LinkArgs, file: &std::path::Path, all: bool) -> Result<ExitCode
         };
         match request_and_wait(&mut h, req, id, None)? {
             Event::ParamSetDone { result: Ok(p), .. } => {
-                let was = c.current.map_or_else(|| "not in the table".to_owned(), fmt_value);
+                let was = c
+                    .current
+                    .map_or_else(|| "not in the table".to_owned(), fmt_value);
                 println!("{} = {} (was {was}; read back)", c.name, fmt_value(p.value));
             }
             Event::ParamSetDone { result: Err(e), .. } => {
@@ -197,7 +203,11 @@ fn upload(link: &LinkArgs, file: &std::path::Path, all: bool) -> Result<ExitCode
         failed.len()
     );
     if !failed.is_empty() {
-        bail!("{} parameter(s) could not be set: {}", failed.len(), failed.join(", "));
+        bail!(
+            "{} parameter(s) could not be set: {}",
+            failed.len(),
+            failed.join(", ")
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
