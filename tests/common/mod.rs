@@ -2,6 +2,7 @@
 //! to it over real UDP, and waiting on events with timeouts (never fixed sleeps).
 #![allow(dead_code)]
 
+pub mod sitl;
 pub mod ui;
 
 use std::io::{Read as _, Write as _};
