@@ -6,9 +6,9 @@
 
 use super::common::{LinkArgs, Progress, find_vehicle, request_and_wait, wait_for_capabilities};
 use crate::formats::wpl;
-use crate::plan::{MissionDocument, MissionItem, MissionType};
 use crate::plan::document::RallyPoint;
 use crate::plan::validate::{Severity, validate};
+use crate::plan::{MissionDocument, MissionItem, MissionType};
 use crate::runtime::{Event, MissionOp, Request};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
@@ -180,7 +180,6 @@ pub fn upload_lists(
         .collect())
 }
 
-
 /// Runs `steppe mission`.
 pub fn run(a: MissionArgs) -> Result<ExitCode> {
     let (link, ops, out) = match a.op {
@@ -204,7 +203,10 @@ pub fn run(a: MissionArgs) -> Result<ExitCode> {
     };
     let mut h = link.connect()?;
     let target = find_vehicle(&mut h, link.sysid, link.timeout)?;
-    if ops.iter().any(|(op, _)| matches!(op, MissionOp::Upload(..))) {
+    if ops
+        .iter()
+        .any(|(op, _)| matches!(op, MissionOp::Upload(..)))
+    {
         wait_for_capabilities(&mut h, target, Duration::from_secs(3));
     }
     for (op, label) in ops {

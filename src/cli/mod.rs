@@ -25,9 +25,9 @@ mod vehicle_cmd;
 mod watch;
 
 pub use common::FaultArgs;
+pub use demo::{demo_fence, demo_mission, demo_rally};
 pub use mission::upload_lists;
 pub use plan::doc_of;
-pub use demo::{demo_fence, demo_mission, demo_rally};
 pub use proxy::{ProxyArgs, proxy_config};
 pub use signing::SigningArgs;
 pub use sim::{SimArgs, server_config as sim_config};

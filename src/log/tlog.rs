@@ -395,7 +395,9 @@ mod tests {
         // 0xFE bytes (seen in a recording stopped by a full disk).
         let mut data = log(3);
         let mut cut = T0.to_be_bytes().to_vec();
-        cut.extend([0xFD, 28, 0, 0, 7, 1, 1, 33, 0, 0, 0xFE, 0xFD, 3, 0xFE, 9, 9, 1, 2, 3, 4, 5, 6, 7, 8]);
+        cut.extend([
+            0xFD, 28, 0, 0, 7, 1, 1, 33, 0, 0, 0xFE, 0xFD, 3, 0xFE, 9, 9, 1, 2, 3, 4, 5, 6, 7, 8,
+        ]);
         let whole = data.len();
         data.extend(&cut);
         let mut r = TlogReader::new(&data);

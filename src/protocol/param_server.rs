@@ -363,7 +363,10 @@ mod tests {
         let mut now = 0;
         while set.outcome().is_none() {
             for m in &out {
-                assert!(s.handle(GCS, m).0.is_empty(), "no answer to an unknown name");
+                assert!(
+                    s.handle(GCS, m).0.is_empty(),
+                    "no answer to an unknown name"
+                );
             }
             now = set.deadline_us().expect("running");
             out = set.poll(now);

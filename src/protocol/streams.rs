@@ -129,9 +129,15 @@ impl StreamRequester {
         self.version_request_us = Some(now_us);
         self.version_attempts += 1;
         let (command, params) = if self.version_attempts % 2 == 1 {
-            (cmd::REQUEST_MESSAGE, [AUTOPILOT_VERSION_ID as f32, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+            (
+                cmd::REQUEST_MESSAGE,
+                [AUTOPILOT_VERSION_ID as f32, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+            )
         } else {
-            (REQUEST_AUTOPILOT_CAPABILITIES, [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+            (
+                REQUEST_AUTOPILOT_CAPABILITIES,
+                [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+            )
         };
         Some(Outgoing::Wire(Wire::CommandLong {
             target_system: self.vehicle.sysid,

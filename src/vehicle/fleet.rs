@@ -85,7 +85,9 @@ impl Fleet {
         if header.msgid == AUTOPILOT_VERSION_MSGID {
             // Read from the raw bytes: the typed decoder refuses capability bits newer than
             // the dialect, and the capabilities are all that is needed here.
-            if let Some(v) = self.vehicles.get_mut(&VehicleId::new(header.sysid, header.compid))
+            if let Some(v) = self
+                .vehicles
+                .get_mut(&VehicleId::new(header.sysid, header.compid))
             {
                 let mut b = [0u8; 8];
                 let n = payload.len().min(8);

@@ -195,7 +195,9 @@ impl ParamSetter {
 
     /// Feeds a STATUSTEXT from system `sysid` (a refusal quotes it).
     pub fn note_statustext(&mut self, sysid: u8, severity: u8, text: &str) {
-        if self.outcome.is_none() && sysid == self.vehicle.sysid && severity <= MAX_EXPLANATION_SEVERITY
+        if self.outcome.is_none()
+            && sysid == self.vehicle.sysid
+            && severity <= MAX_EXPLANATION_SEVERITY
         {
             if self.texts.len() == 4 {
                 self.texts.remove(0);

@@ -71,7 +71,8 @@ impl Engine {
                     w,
                     Wire::MissionRequest { int: true, .. } | Wire::MissionItem { int: true, .. }
                 ) {
-                    self.fleet.note_mission_int(VehicleId::new(h.sysid, h.compid));
+                    self.fleet
+                        .note_mission_int(VehicleId::new(h.sysid, h.compid));
                 }
                 let now = self.mono_us();
                 let out = self.ops.on_wire(from, &w, now);
