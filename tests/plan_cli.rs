@@ -98,7 +98,7 @@ fn shipped_example_plans_are_what_the_planner_makes_now() {
         "--split",
         "2",
         "--endurance",
-        "50",
+        "55",
         "-o",
         s(&dir.join("large-field.plan")),
     ]);

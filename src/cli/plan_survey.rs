@@ -145,7 +145,8 @@ pub struct SurveyArgs {
     /// Ground speed on the survey (m/s); default 10 for copters, 16 for planes.
     #[arg(long, value_name = "MPS", value_parser = |s: &str| ranged(s, 0.5, 100.0, "a speed in m/s"))]
     speed: Option<f64>,
-    /// Overshoot beyond each transect end (m); default 10 for copters, 30 for planes.
+    /// Overshoot beyond each transect end (m); default 10 for copters; for planes a lead of
+    /// 8 s at the planned speed, at least 110 m, so the plane is level when its camera is on.
     #[arg(long, value_name = "M", value_parser = metres)]
     turnaround: Option<f64>,
     /// Fly a second grid at +90°.
@@ -289,7 +290,16 @@ impl SurveyArgs {
             trigger_distance_m: g.trigger_distance_m,
             speed_mps: speed,
             angle: self.angle,
-            turnaround_m: self.turnaround.unwrap_or(if plane { 30.0 } else { 10.0 }),
+            turnaround_m: self.turnaround.unwrap_or_else(|| {
+                crate::plan::survey::default_turnaround_m(
+                    if plane {
+                        crate::plan::document::VehicleKind::Plane
+                    } else {
+                        crate::plan::document::VehicleKind::Copter
+                    },
+                    speed,
+                )
+            }),
             crosshatch: self.crosshatch,
             camera: if self.hover {
                 CameraMode::HoverAndCapture

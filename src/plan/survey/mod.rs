@@ -21,10 +21,10 @@ mod terrain_follow;
 mod transects;
 
 pub use items::{mission_items, mission_items_with_transects};
-pub use order::{Pass, cells, lane_order};
+pub use order::{Pass, cells, lane_order, short_steps};
 pub use params::{
     AltitudeMode, Angle, CameraMode, EndAction, Entry, MAX_TRANSECTS, SurveyError, SurveyParams,
-    default_turn_radius_m,
+    default_turn_radius_m, default_turnaround_m, plane_lead_m,
 };
 pub use path::build_path;
 pub use route::Router;

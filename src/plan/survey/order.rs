@@ -102,21 +102,77 @@ pub fn cells(segments: &[Segment]) -> Vec<Vec<Segment>> {
     done
 }
 
-/// Visiting order of `m` lanes with skip `k` (k ≤ 1: 0, 1, 2, …).
+/// Visiting order of `m` lanes so that consecutive lanes are at least `k` apart (k ≤ 1:
+/// 0, 1, 2, …), for a plane that cannot turn into the next line. The lanes are cut into
+/// blocks of 2k + 2 (the last takes the remainder), each flown as a racetrack — its lower
+/// half interleaved with its upper half, so every step is about half a block — entered from
+/// its first lane or from its middle, whichever is at least `k` from where the previous block
+/// ended. With fewer than 2k + 1 lanes some step must be shorter (the path then gets longer
+/// leads); the order with the fewest such steps is taken. (A single skip pattern such as
+/// 0, 2, 4, 6, 7, 5, … meets itself with a one-lane step: ArduPlane SITL took every banked
+/// photo of such a survey on that line.)
 pub fn lane_order(m: usize, k: usize) -> Vec<usize> {
-    if k <= 1 || m <= k {
+    if k <= 1 || m <= 1 {
         return (0..m).collect();
     }
+    if m < 2 * k + 1 {
+        return (0..m)
+            .map(|first| greedy_lanes(m, k, first))
+            .min_by_key(|o| (short_steps(o, k), o.first().copied().unwrap_or(0)))
+            .unwrap_or_default();
+    }
+    let size = 2 * k + 2;
     let mut out = Vec::with_capacity(m);
-    for p in 0..k {
-        let lanes: Vec<usize> = (0..m).filter(|r| r % k == p).collect();
-        if p % 2 == 0 {
-            out.extend(lanes);
-        } else {
-            out.extend(lanes.into_iter().rev());
+    let mut base = 0;
+    // Where the previous block ended: at its top lane (true) or its middle (false).
+    let mut ended_top = false;
+    while base < m {
+        let n = if m - base < 2 * size { m - base } else { size };
+        let from_middle = ended_top;
+        // Lower half first: it is the larger one; middle first: the upper is the larger one.
+        let lower = if from_middle { n / 2 } else { n.div_ceil(2) };
+        let (a, b): (Vec<usize>, Vec<usize>) = (
+            (base..base + lower).collect(),
+            (base + lower..base + n).collect(),
+        );
+        let (first, second) = if from_middle { (&b, &a) } else { (&a, &b) };
+        for (i, &l) in first.iter().enumerate() {
+            out.push(l);
+            out.extend(second.get(i));
         }
+        ended_top = out.last() == Some(&(base + n - 1));
+        base += n;
     }
     out
+}
+
+/// Greedy order from `first`: the nearest unvisited lane at least `k` away (the lower on a
+/// tie), else the nearest unvisited one.
+fn greedy_lanes(m: usize, k: usize, first: usize) -> Vec<usize> {
+    let mut seen = vec![false; m];
+    let mut out = Vec::with_capacity(m);
+    let mut at = first;
+    seen[at] = true;
+    out.push(at);
+    while out.len() < m {
+        let pick = |min_gap: usize| {
+            (0..m)
+                .filter(|&l| !seen[l] && l.abs_diff(at) >= min_gap)
+                .min_by_key(|&l| (l.abs_diff(at), l))
+        };
+        let Some(next) = pick(k).or_else(|| pick(1)) else {
+            break;
+        };
+        seen[next] = true;
+        out.push(next);
+        at = next;
+    }
+    out
+}
+
+/// Number of consecutive steps in `order` shorter than `k` lanes.
+pub fn short_steps(order: &[usize], k: usize) -> usize {
+    order.windows(2).filter(|w| w[0].abs_diff(w[1]) < k).count()
 }
 
 /// Flies `cell` from its first line (or its last, `reverse`), the first pass forward or not.
@@ -218,9 +274,30 @@ mod tests {
 
     #[test]
     fn lane_skipping_pattern() {
-        assert_eq!(lane_order(7, 2), vec![0, 2, 4, 6, 5, 3, 1]);
-        assert_eq!(lane_order(7, 3), vec![0, 3, 6, 4, 1, 2, 5]);
         assert_eq!(lane_order(3, 1), vec![0, 1, 2]);
+        // Blocks of six lanes flown as racetracks, the second entered from its middle.
+        assert_eq!(
+            lane_order(12, 2),
+            vec![0, 3, 1, 4, 2, 5, 9, 6, 10, 7, 11, 8]
+        );
+        // Four lanes two apart: only from an inner lane.
+        assert_eq!(lane_order(4, 2), vec![1, 3, 0, 2]);
+        for m in 1..40 {
+            for k in 1..6 {
+                let o = lane_order(m, k);
+                let mut sorted = o.clone();
+                sorted.sort_unstable();
+                assert_eq!(
+                    sorted,
+                    (0..m).collect::<Vec<_>>(),
+                    "m {m} k {k}: every lane once"
+                );
+                // Enough lanes: never a step shorter than k.
+                if m > 2 * k {
+                    assert_eq!(short_steps(&o, k), 0, "m {m} k {k}: {o:?}");
+                }
+            }
+        }
     }
 
     #[test]

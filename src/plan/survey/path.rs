@@ -4,6 +4,7 @@
 use super::{CameraMode, PathPoint, PointKind, Router, Survey, SurveyParams, Transect};
 use crate::geo::{Enu, LatLon};
 use crate::plan::area::Area;
+use crate::plan::document::VehicleKind;
 use crate::plan::geometry::P2;
 
 /// Builds the flight path that flies `transects` in order from and back to `home`: turnaround
@@ -51,19 +52,15 @@ pub fn build_path(
                 None => *blocked += 1,
             }
         };
+    let ends: Vec<(P2, P2)> = transects
+        .iter()
+        .map(|t| (to_p2(t.start), to_p2(t.end)))
+        .collect();
+    let leads = turn_points(&ends, params);
     for (idx, t) in transects.iter().enumerate() {
-        let (s, e) = (to_p2(t.start), to_p2(t.end));
-        let dir = P2::new(e.x - s.x, e.y - s.y);
-        let len = dir.x.hypot(dir.y).max(1e-9);
-        let unit = P2::new(dir.x / len, dir.y / len);
-        let over_in = P2::new(
-            s.x - unit.x * params.turnaround_m,
-            s.y - unit.y * params.turnaround_m,
-        );
-        let over_out = P2::new(
-            e.x + unit.x * params.turnaround_m,
-            e.y + unit.y * params.turnaround_m,
-        );
+        let (s, e) = ends[idx];
+        let len = s.dist(e).max(1e-9);
+        let (over_in, over_out) = leads[idx];
         let use_in = params.turnaround_m > 0.0 && router.clear(over_in, s);
         let use_out = params.turnaround_m > 0.0 && router.clear(e, over_out);
         let approach = if use_in { over_in } else { s };
@@ -121,5 +118,118 @@ pub fn build_path(
         detours,
         blocked,
         terrain_alts_amsl_m: None,
+    }
+}
+
+/// Where each pass's lead-in starts and lead-out ends: `turnaround_m` beyond its ends along
+/// the line. For planes, a turn between two opposite passes happens on one shared line
+/// across both, `turnaround_m` beyond the farther of the two ends, so the leg between them is
+/// square to the lines and each is entered straight (ArduPlane SITL banked up to 45° on
+/// photos of lines whose ends were staggered); the first line gets twice the lead for the
+/// turn in from the approach, and a turn between passes closer than
+/// [`SurveyParams::min_pass_gap_m`] gets 12 s of lead.
+fn turn_points(ends: &[(P2, P2)], p: &SurveyParams) -> Vec<(P2, P2)> {
+    let lead = p.turnaround_m;
+    let unit = |(s, e): (P2, P2)| {
+        let len = s.dist(e).max(1e-9);
+        P2::new((e.x - s.x) / len, (e.y - s.y) / len)
+    };
+    let along = |u: P2, d: f64, from: P2| P2::new(from.x + u.x * d, from.y + u.y * d);
+    let mut out: Vec<(P2, P2)> = ends
+        .iter()
+        .map(|&(s, e)| {
+            let u = unit((s, e));
+            (along(u, -lead, s), along(u, lead, e))
+        })
+        .collect();
+    if p.vehicle != VehicleKind::Plane || lead <= 0.0 {
+        return out;
+    }
+    if let (Some(first), Some(&(s, e))) = (out.first_mut(), ends.first()) {
+        first.0 = along(unit((s, e)), -2.0 * lead, s);
+    }
+    let dot = |a: P2, b: P2| a.x * b.x + a.y * b.y;
+    for i in 1..ends.len() {
+        let (u0, u1) = (unit(ends[i - 1]), unit(ends[i]));
+        if dot(u0, u1) > -0.99 {
+            continue; // not a reversal: leave both leads as they are
+        }
+        let (e0, s1) = (ends[i - 1].1, ends[i].0);
+        let gap = {
+            let d = P2::new(s1.x - e0.x, s1.y - e0.y);
+            (d.x * u0.y - d.y * u0.x).abs()
+        };
+        let this_lead = if gap + 1e-6 < p.min_pass_gap_m() {
+            lead.max(12.0 * p.speed_mps)
+        } else {
+            lead
+        };
+        let line = dot(e0, u0).max(dot(s1, u0)) + this_lead;
+        out[i - 1].1 = along(u0, line - dot(e0, u0), e0);
+        out[i].0 = along(u0, line - dot(s1, u0), s1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plane(spacing: f64, speed: f64) -> SurveyParams {
+        SurveyParams {
+            vehicle: VehicleKind::Plane,
+            speed_mps: speed,
+            line_spacing_m: spacing,
+            turnaround_m: crate::plan::survey::plane_lead_m(speed),
+            ..SurveyParams::default()
+        }
+    }
+
+    #[test]
+    fn a_plane_turns_on_a_line_square_to_both_passes() {
+        let p = plane(60.0, 16.0);
+        // East along y = 0 ending at x = 500; back west along y = 60 starting at x = 430.
+        let ends = [
+            (P2::new(0.0, 0.0), P2::new(500.0, 0.0)),
+            (P2::new(430.0, 60.0), P2::new(0.0, 60.0)),
+        ];
+        let t = turn_points(&ends, &p);
+        let lead = p.turnaround_m;
+        assert!((t[0].1.x - (500.0 + lead)).abs() < 1e-9);
+        assert!(
+            (t[1].0.x - (500.0 + lead)).abs() < 1e-9,
+            "same turn line: {t:?}"
+        );
+        assert!(
+            (t[0].0.x + 2.0 * lead).abs() < 1e-9,
+            "double lead into the first line"
+        );
+        assert!((t[1].1.x + lead).abs() < 1e-9);
+    }
+
+    #[test]
+    fn passes_closer_than_a_turn_get_a_longer_lead() {
+        let p = plane(20.0, 16.0);
+        let ends = [
+            (P2::new(0.0, 0.0), P2::new(500.0, 0.0)),
+            (P2::new(500.0, 20.0), P2::new(0.0, 20.0)),
+        ];
+        let t = turn_points(&ends, &p);
+        assert!((t[0].1.x - (500.0 + 12.0 * 16.0)).abs() < 1e-9, "{t:?}");
+    }
+
+    #[test]
+    fn multirotors_keep_the_plain_overshoot() {
+        let p = SurveyParams {
+            turnaround_m: 10.0,
+            ..SurveyParams::default()
+        };
+        let ends = [
+            (P2::new(0.0, 0.0), P2::new(500.0, 0.0)),
+            (P2::new(430.0, 20.0), P2::new(0.0, 20.0)),
+        ];
+        let t = turn_points(&ends, &p);
+        assert_eq!(t[0].1, P2::new(510.0, 0.0));
+        assert_eq!(t[1].0, P2::new(440.0, 20.0));
     }
 }

@@ -274,7 +274,7 @@ fn settings(ui: &mut Ui, um: &mut UiModel) {
             ui.label(tr("Turnaround"));
             ui.add(
                 DragValue::new(&mut s.turnaround_m)
-                    .range(0.0..=200.0)
+                    .range(0.0..=500.0)
                     .suffix(" m"),
             );
             ui.end_row();
@@ -287,7 +287,16 @@ fn settings(ui: &mut Ui, um: &mut UiModel) {
             );
             ui.end_row();
             ui.checkbox(&mut s.crosshatch, tr("Crosshatch"));
-            ui.checkbox(&mut s.plane, tr("Fixed wing"));
+            if ui.checkbox(&mut s.plane, tr("Fixed wing")).changed() {
+                // A plane needs a long straight into and out of each line to be level while
+                // its camera is on.
+                let kind = if s.plane {
+                    crate::plan::document::VehicleKind::Plane
+                } else {
+                    crate::plan::document::VehicleKind::Copter
+                };
+                s.turnaround_m = crate::plan::survey::default_turnaround_m(kind, s.speed_mps);
+            }
             ui.end_row();
             ui.label(tr("Aircraft / parts"));
             ui.horizontal(|ui| {
