@@ -82,6 +82,25 @@ pub fn file_name(e: &LogEntry) -> String {
     }
 }
 
+/// What `steppe logs erase` says once every log listed before is gone, given the listing
+/// after it: a vehicle that was logging (ArduPilot with LOG_DISARMED, or a log left open)
+/// starts a new one at once (ArduCopter 4.7 SITL: a log of 0 bytes, or one growing from 0).
+fn erased_line(target: VehicleId, now: &[LogEntry]) -> String {
+    match now {
+        [] => format!("every log on {target} erased (the vehicle lists none)"),
+        _ => {
+            let logs: Vec<String> = now
+                .iter()
+                .map(|e| format!("log {} ({})", e.id, human(u64::from(e.size_bytes))))
+                .collect();
+            format!(
+                "every log on {target} erased; it has started a new one since: {} (it logs while disarmed with LOG_DISARMED, or reopened its log)",
+                logs.join(", ")
+            )
+        }
+    }
+}
+
 /// Sends `req` and waits for the log result of `id`, showing byte progress on `bar`.
 fn wait_result(
     h: &mut BackendHandle,
@@ -256,7 +275,17 @@ pub fn run(a: LogsArgs) -> Result<ExitCode> {
             let id = h.next_id();
             match wait_result(&mut h, Request::LogErase { id, target }, id, None)? {
                 Event::LogsErased { result: Ok(()), .. } => {
-                    println!("every log on {target} erased (the vehicle lists none)");
+                    // ArduPilot lists the logs it is still deleting, and one it has just
+                    // started, at 0 bytes: look again for a moment.
+                    let mut now = list(&mut h, target)?;
+                    for _ in 0..3 {
+                        if !now.iter().any(|e| e.size_bytes == 0) {
+                            break;
+                        }
+                        std::thread::sleep(Duration::from_secs(1));
+                        now = list(&mut h, target)?;
+                    }
+                    println!("{}", erased_line(target, &now));
                     Ok(ExitCode::SUCCESS)
                 }
                 Event::LogsErased { result: Err(e), .. } => {
@@ -284,5 +313,26 @@ mod tests {
         assert_eq!(date(0), "unknown");
         assert_eq!(human(1_536), "1.5 KiB");
         assert_eq!(human(12), "12 B");
+    }
+
+    #[test]
+    fn erase_reports_a_log_started_after_it() {
+        let v = VehicleId::new(1, 1);
+        assert_eq!(
+            erased_line(v, &[]),
+            "every log on 1/1 erased (the vehicle lists none)"
+        );
+        let fresh = LogEntry {
+            id: 1,
+            time_utc_s: 0,
+            size_bytes: 0,
+        };
+        let line = erased_line(v, &[fresh]);
+        assert!(
+            line.starts_with(
+                "every log on 1/1 erased; it has started a new one since: log 1 (0 B)"
+            ),
+            "{line}"
+        );
     }
 }

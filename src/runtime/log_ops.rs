@@ -3,6 +3,9 @@
 //! log transfer at a time, so one log operation per vehicle runs at a time; a second one is
 //! refused as busy.
 //!
+//! Erasing lists the logs first, then sends LOG_ERASE and lists again to confirm that every
+//! log listed before is gone ([`erased`]).
+//!
 //! A download is held in memory and written when complete and verified: to `PATH.part`, then
 //! renamed to `PATH`, so a file at `PATH` is always a whole log and a failed run leaves
 //! nothing behind (no resume across runs; within a run, lost chunks are resumed).
@@ -31,11 +34,14 @@ pub(super) enum LogOp {
         /// Bytes last reported in a progress event.
         reported: u64,
     },
-    /// LOG_ERASE, then a listing after a pause to confirm that no log is left.
+    /// A listing, LOG_ERASE, then a listing after a pause to confirm that every log listed
+    /// before is gone (a vehicle that logs while disarmed starts a new one at once).
     Erase {
         id: RequestId,
         vehicle: Address,
         tries: u32,
+        /// The logs before the erase (`None` while they are being listed).
+        before: Option<Vec<LogEntry>>,
         /// LOG_ERASE is to be sent (again) at `at_us`; otherwise the listing starts then.
         erase_due: bool,
         at_us: u64,
@@ -109,10 +115,26 @@ pub(super) fn erase_op(id: RequestId, vehicle: Address) -> LogOp {
         id,
         vehicle,
         tries: 0,
-        erase_due: true,
+        before: None,
+        erase_due: false,
         at_us: 0,
-        tx: None,
+        tx: Some(LogList::new(vehicle, Timing::default())),
     }
+}
+
+/// Whether the listing `after` an erase shows that every log of `before` is gone. ArduPilot
+/// starts a new log right after erasing when it was logging (LOG_DISARMED, or a log left open):
+/// 4.7 SITL then lists one log of 0 bytes, or one growing from 0. Logs only grow and keep
+/// their ids until erased, so fewer logs than before, or only logs that are new (an id not
+/// listed before, or smaller than it was), mean the erase happened.
+pub fn erased(before: &[LogEntry], after: &[LogEntry]) -> bool {
+    let new = |e: &LogEntry| {
+        before
+            .iter()
+            .find(|b| b.id == e.id)
+            .is_none_or(|b| e.size_bytes < b.size_bytes)
+    };
+    after.is_empty() || after.len() < before.len() || after.iter().all(new)
 }
 
 /// The event reporting that `op` ended with `e`.
@@ -159,18 +181,7 @@ impl LogOps {
                 *started_us = now_us;
                 tx.start(now_us)
             }
-            LogOp::Erase {
-                vehicle,
-                tries,
-                erase_due,
-                at_us,
-                ..
-            } => {
-                *tries = 1;
-                *erase_due = false;
-                *at_us = now_us + ERASE_SETTLE_US;
-                vec![LogMsg::Erase { target: *vehicle }]
-            }
+            LogOp::Erase { tx, .. } => tx.as_mut().map_or_else(Vec::new, |l| l.start(now_us)),
         };
         self.ops.push(op);
         self.conclude(now_us);
@@ -206,11 +217,13 @@ impl LogOps {
                 LogOp::Erase {
                     tx,
                     vehicle,
+                    tries,
                     erase_due,
                     at_us,
                     ..
                 } => {
                     if std::mem::take(erase_due) {
+                        *tries += 1;
                         out.push(LogMsg::Erase { target: *vehicle });
                         *at_us = now_us + ERASE_SETTLE_US;
                     } else {
@@ -321,6 +334,7 @@ impl LogOps {
             LogOp::Erase {
                 id,
                 tries,
+                before,
                 erase_due,
                 at_us,
                 tx,
@@ -329,8 +343,34 @@ impl LogOps {
                 let Some(r) = tx.as_mut().and_then(LogList::take_outcome) else {
                     return true;
                 };
+                let Some(was) = before.as_deref() else {
+                    // The listing before the erase: what must be gone afterwards.
+                    return match r {
+                        Ok(entries) if entries.is_empty() => {
+                            events.push(Event::LogsErased {
+                                id: *id,
+                                result: Ok(()),
+                            });
+                            false
+                        }
+                        Ok(entries) => {
+                            *before = Some(entries);
+                            *tx = None;
+                            *erase_due = true;
+                            *at_us = now_us;
+                            true
+                        }
+                        Err(e) => {
+                            events.push(Event::LogsErased {
+                                id: *id,
+                                result: Err(e.into()),
+                            });
+                            false
+                        }
+                    };
+                };
                 match r {
-                    Ok(entries) if entries.is_empty() => {
+                    Ok(entries) if erased(was, &entries) => {
                         events.push(Event::LogsErased {
                             id: *id,
                             result: Ok(()),
@@ -351,7 +391,6 @@ impl LogOps {
                     Ok(_) => {
                         // The erase was lost or not done yet: erase again (on the next poll),
                         // then list again.
-                        *tries += 1;
                         *tx = None;
                         *erase_due = true;
                         *at_us = now_us;
@@ -367,5 +406,120 @@ impl LogOps {
                 }
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VEH: Address = Address::new(1, 1);
+
+    fn entry(id: u16, size_bytes: u32) -> LogEntry {
+        LogEntry {
+            id,
+            time_utc_s: 0,
+            size_bytes,
+        }
+    }
+
+    /// LOG_ENTRY messages of a listing of `logs` (ArduPilot's single id-0 entry when empty).
+    fn listing(logs: &[LogEntry]) -> Vec<LogMsg> {
+        let n = logs.len() as u16;
+        if logs.is_empty() {
+            return vec![LogMsg::Entry {
+                entry: entry(0, 0),
+                num_logs: 0,
+                last_log_num: 0,
+            }];
+        }
+        logs.iter()
+            .map(|e| LogMsg::Entry {
+                entry: *e,
+                num_logs: n,
+                last_log_num: n,
+            })
+            .collect()
+    }
+
+    /// Runs an erase against a vehicle that lists `before`, and after each LOG_ERASE lists
+    /// the next of `after`; returns the result and the LOG_ERASE count.
+    fn erase(before: &[LogEntry], after: &[&[LogEntry]]) -> (Result<(), OpError>, usize) {
+        let mut ops = LogOps::default();
+        let mut now = 0;
+        let mut out = ops.start(erase_op(1, VEH), now).expect("starts");
+        let mut listing_now = before.to_vec();
+        let mut erases = 0;
+        let mut after = after.iter();
+        for _ in 0..100 {
+            for m in std::mem::take(&mut out) {
+                match m {
+                    LogMsg::RequestList { .. } => {
+                        for e in listing(&listing_now) {
+                            out.extend(ops.on_msg(VEH, &e, now));
+                        }
+                    }
+                    LogMsg::Erase { .. } => {
+                        erases += 1;
+                        listing_now = after.next().map_or_else(Vec::new, |l| l.to_vec());
+                    }
+                    other => panic!("unexpected {other:?}"),
+                }
+            }
+            for ev in ops.take_events() {
+                if let Event::LogsErased { result, .. } = ev {
+                    return (result, erases);
+                }
+            }
+            now = ops.next_deadline_us().expect("running");
+            out = ops.poll(now);
+        }
+        panic!("the erase never ended");
+    }
+
+    #[test]
+    fn a_new_log_started_right_after_the_erase_is_not_a_failed_erase() {
+        // ArduCopter 4.7 SITL with LOG_DISARMED=1, erased after downloading log 1 and while
+        // writing log 2: it lists one log of 0 bytes a moment later, then that log grows.
+        let before = [entry(1, 716_800), entry(2, 319_488)];
+        assert_eq!(erase(&before, &[&[entry(1, 0)]]), (Ok(()), 1));
+        let one = [entry(1, 195_530)];
+        assert_eq!(erase(&one, &[&[entry(1, 40_960)]]), (Ok(()), 1));
+        assert_eq!(erase(&one, &[&[]]), (Ok(()), 1));
+        // Nothing to erase: no LOG_ERASE at all.
+        assert_eq!(erase(&[], &[]), (Ok(()), 0));
+    }
+
+    #[test]
+    fn logs_still_there_are_erased_again_then_reported() {
+        // The first LOG_ERASE was lost: the same logs again, then gone.
+        let before = [entry(1, 1_000), entry(2, 2_000)];
+        assert_eq!(erase(&before, &[&before, &[]]), (Ok(()), 2));
+        // A log that only grew is the same log: never erased.
+        let grown = [entry(1, 1_000), entry(2, 9_000)];
+        let (r, n) = erase(&before, &[&grown, &grown, &grown]);
+        assert_eq!(n, ERASE_TRIES as usize);
+        let e = r.expect_err("not erased").to_string();
+        assert!(e.contains("still lists 2 log(s) after 3 LOG_ERASE"), "{e}");
+    }
+
+    #[test]
+    fn erased_compares_with_the_listing_before() {
+        let before = [entry(1, 500), entry(2, 800)];
+        assert!(erased(&before, &[]));
+        assert!(erased(&before, &[entry(1, 900)]), "fewer logs");
+        assert!(
+            erased(&before, &[entry(1, 0), entry(2, 10)]),
+            "both smaller"
+        );
+        assert!(
+            !erased(&before, &[entry(1, 500), entry(2, 10)]),
+            "log 1 kept"
+        );
+        assert!(
+            !erased(&before, &[entry(1, 500), entry(2, 900)]),
+            "log 2 grew"
+        );
+        assert!(erased(&[], &[entry(1, 10)]), "a log that is new");
     }
 }

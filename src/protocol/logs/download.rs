@@ -1,5 +1,13 @@
 //! Downloading one log: large streamed windows, then the missing ranges again, until every
 //! byte arrived; bytes received twice must agree.
+//!
+//! The listed size is where the log stood when it was listed. The log being written grows
+//! after that, and ArduPilot closes it only when its download starts (a listing made a while
+//! before the download, as in the app, is behind by everything logged since). So the window
+//! that reaches the listed size asks for a whole window more, and the download ends only where
+//! the vehicle says the log ends: a chunk shorter than asked for (an empty one right at the
+//! end). A vehicle that does not answer past the end after a few tries keeps its listed size;
+//! one that sent bytes past it is waited for like any other missing range.
 
 use super::{CHUNK_BYTES, LogEntry, LogError, LogMsg, RangeSet};
 use crate::protocol::mission::Address;
@@ -76,13 +84,24 @@ const STREAM_IDLE_FACTOR: u64 = 4;
 
 /// Consecutive early ends of the log before giving up.
 const MAX_EARLY_EOFS: u32 = 3;
+/// Requests past the end of a complete log left unanswered before the size known so far is
+/// taken as the end (a vehicle that does not answer there).
+pub(super) const MAX_TAIL_PROBES: u32 = 3;
 
 /// A download of one log.
 #[derive(Debug, Clone)]
 pub struct LogDownload {
     vehicle: Address,
     id: u16,
+    /// Size known so far: the listed size, or more once the vehicle sent bytes past it.
     size_bytes: u32,
+    /// The vehicle said the log ends at `size_bytes` (a short or empty chunk there).
+    end_known: bool,
+    /// Requests past the end of a complete log since the last answer.
+    tail_probes: u32,
+    /// The vehicle sent bytes past the listed size: it answers past the end, so the end is
+    /// only where it says (silence there is a timeout, not the end).
+    grew: bool,
     cfg: DownloadConfig,
     timer: RetryTimer,
     buf: Vec<u8>,
@@ -116,6 +135,9 @@ impl LogDownload {
             vehicle,
             id: entry.id,
             size_bytes: entry.size_bytes,
+            end_known: false,
+            tail_probes: 0,
+            grew: false,
             cfg,
             timer: RetryTimer::new(cfg.timing),
             buf: vec![0; entry.size_bytes as usize],
@@ -141,7 +163,7 @@ impl LogDownload {
         self.id
     }
 
-    /// (bytes received, log size).
+    /// (bytes received, log size as known so far).
     pub fn progress(&self) -> (u64, u64) {
         (self.got.covered_bytes(), u64::from(self.size_bytes))
     }
@@ -153,9 +175,6 @@ impl LogDownload {
 
     /// Starts the download.
     pub fn start(&mut self, now_us: u64) -> Vec<LogMsg> {
-        if self.size_bytes == 0 {
-            return self.finish();
-        }
         self.request_next(now_us, true)
     }
 
@@ -198,19 +217,26 @@ impl LogDownload {
     }
 
     /// The next range to ask for: the first gap, joined with the following gaps closer than
-    /// `merge_gap_bytes`, at most `window_bytes`.
+    /// `merge_gap_bytes`, at most `window_bytes`. A window that reaches the size known so far
+    /// goes on past it (a whole window) until the vehicle has said where the log ends; with
+    /// every byte here, that is a request for what follows the end alone.
     fn next_window(&self) -> Option<(u32, u32)> {
         let gaps = self.got.gaps(self.size_bytes);
-        let (start, first_end) = *gaps.first()?;
-        let cap = start
-            .saturating_add(self.cfg.window_bytes)
-            .min(self.size_bytes);
+        let Some(&(start, first_end)) = gaps.first() else {
+            let size = self.size_bytes;
+            return (!self.end_known).then(|| (size, size.saturating_add(self.cfg.window_bytes)));
+        };
+        let full = start.saturating_add(self.cfg.window_bytes);
+        let cap = full.min(self.size_bytes);
         let mut end = first_end.min(cap);
         for (s, e) in gaps.iter().skip(1) {
             if *s >= cap || s.saturating_sub(end) > self.cfg.merge_gap_bytes {
                 break;
             }
             end = (*e).min(cap);
+        }
+        if end == self.size_bytes && !self.end_known {
+            end = end.max(full);
         }
         Some((start, end))
     }
@@ -219,6 +245,14 @@ impl LogDownload {
         let Some((start, end)) = self.next_window() else {
             return self.finish();
         };
+        if start >= self.size_bytes {
+            // Every byte up to the known size is here: is that the end?
+            self.tail_probes += 1;
+            if !self.grew && self.tail_probes > MAX_TAIL_PROBES {
+                self.end_known = true;
+                return self.finish();
+            }
+        }
         self.stats.requests += 1;
         if start < self.requested_to {
             self.stats.re_requests += 1;
@@ -259,8 +293,20 @@ impl LogDownload {
         self.stats.chunks += 1;
         let ofs = *ofs_bytes;
         let end = u64::from(ofs) + data.len() as u64;
-        // Bytes beyond the listed size (a log still growing) are not part of this copy.
-        let end_in = end.min(u64::from(self.size_bytes)) as u32;
+        if end > u64::from(self.size_bytes) {
+            // The log is longer than listed: it grew until the vehicle closed it.
+            if end > u64::from(self.cfg.max_size_bytes) {
+                return self.fail(LogError::TooLarge {
+                    id: self.id,
+                    size_bytes: end.min(u64::from(u32::MAX)) as u32,
+                    max_bytes: self.cfg.max_size_bytes,
+                });
+            }
+            self.size_bytes = end as u32;
+            self.buf.resize(end as usize, 0);
+            self.grew = true;
+        }
+        let end_in = end as u32;
         if ofs < end_in {
             for (s, e) in self.got.overlaps(ofs, end_in) {
                 let old = self.buf.get(s as usize..e as usize);
@@ -282,16 +328,18 @@ impl LogDownload {
         if new > 0 {
             self.retries = 0;
             self.early_eofs = 0;
+            self.tail_probes = 0;
             self.progressed_since_poll = true;
             self.timer.reset_backoff();
             self.deadline_us = now_us + self.timer.rto_us();
-        } else {
+        } else if !data.is_empty() {
             self.stats.duplicate_chunks += 1;
         }
-        if self.got.is_exactly(self.size_bytes) {
+        let out = self.on_window_chunk(ofs, end, data.len(), now_us);
+        if self.outcome.is_none() && self.end_known && self.got.is_exactly(self.size_bytes) {
             return self.finish();
         }
-        self.on_window_chunk(ofs, end, data.len(), now_us)
+        out
     }
 
     /// Tracks the stream of the current window; when it ended, asks for the next one.
@@ -326,6 +374,16 @@ impl LogDownload {
         let short = len < CHUNK_BYTES;
         if end32 < w.end && !short {
             return Vec::new();
+        }
+        if short && end32 < w.end && end32 >= self.size_bytes {
+            // Less than asked for, ending at or past every byte known: the end of the log.
+            self.end_known = true;
+            self.tail_probes = 0;
+            self.window = None;
+            if self.got.is_exactly(self.size_bytes) {
+                return Vec::new();
+            }
+            return self.request_next(now_us, true);
         }
         if short && end32 < w.end && end32 < self.size_bytes {
             // The vehicle ended the log before its listed size (ArduPilot reports a read

@@ -9,10 +9,15 @@
 //!             retries without progress exhausted ─▶ Done(Err(Timeout))
 //! DOWNLOAD  start ──LOG_REQUEST_DATA(id, window)──▶ Streaming ◀── LOG_DATA(ofs, ≤90 bytes): store
 //!             last chunk of the window (or a short one) ─▶ next window: first missing range
-//!                 (gaps closer than `merge_gap_bytes` joined, at most `window_bytes`)
+//!                 (gaps closer than `merge_gap_bytes` joined, at most `window_bytes`; the
+//!                 window reaching the known size asks for a window more: the log may have
+//!                 grown since it was listed)
+//!             bytes past the known size ─▶ the size grows with them
+//!             a short (or empty) chunk ending at or past the known size ─▶ the log ends there
 //!             silence ≥ timeout (a flowing stream: ≥ 4× its longest pause, at least 100 ms)
-//!                 ─▶ LOG_REQUEST_DATA for the first missing range again
-//!             every byte 0..size stored and verified ─▶ LOG_REQUEST_END, Done(Ok(bytes))
+//!                 ─▶ LOG_REQUEST_DATA for the first missing range again (or past the end:
+//!                 after 3 unanswered, the known size is taken as the end)
+//!             every byte 0..end stored and verified ─▶ LOG_REQUEST_END, Done(Ok(bytes))
 //!             same offset, different bytes ─▶ LOG_REQUEST_END, Done(Err(Inconsistent))
 //!             retries without progress exhausted ─▶ LOG_REQUEST_END, Done(Err(Timeout))
 //! ```

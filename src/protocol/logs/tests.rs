@@ -258,6 +258,87 @@ fn a_log_shorter_than_listed_ends_in_an_error() {
 }
 
 #[test]
+fn a_log_that_grew_after_it_was_listed_is_downloaded_to_its_end() {
+    // ArduPilot lists the log it is writing at its size of the moment and closes it only when
+    // its download starts; the app's listing may be minutes old. Against ArduCopter 4.7 SITL
+    // the log listed at 106 496 bytes was 245 760 bytes on disk when downloaded, and Steppe
+    // saved the first 106 496 as if they were the whole log.
+    let window = DownloadConfig::default().window_bytes as usize;
+    for (listed, real) in [
+        (3_000, 10_000),
+        (0, 500),
+        (0, 0),
+        (9_000, 9_000 + 3 * window + 1_234),
+        // A real end on a chunk boundary: one more request finds the end.
+        (900, 90 * 2_000),
+        (90 * 10, 90 * 10),
+    ] {
+        let mut s = server(&[real], 8);
+        let e = LogEntry {
+            size_bytes: listed,
+            ..entry(&s, 1)
+        };
+        let mut d = LogDownload::new(VEH, e, DownloadConfig::default()).expect("fits");
+        run(&mut d, &mut s, Impairment::clean(), 1);
+        let got = d.take_outcome().expect("done").expect("ok");
+        assert!(
+            got == s.logs()[0].bytes,
+            "listed {listed}, real {real}: got {} bytes",
+            got.len()
+        );
+        assert_eq!(d.progress(), (real as u64, real as u64));
+        assert_eq!(s.stats().end_requests, 1, "LOG_REQUEST_END at the end");
+    }
+}
+
+#[test]
+fn a_vehicle_silent_past_the_end_keeps_the_listed_size() {
+    // A log ending on a chunk boundary gives no short chunk; a vehicle that does not answer
+    // a request past its end (PX4?) still gets its log, after a few short waits.
+    let cfg = DownloadConfig::default();
+    let listed = LogEntry {
+        id: 1,
+        time_utc_s: 0,
+        size_bytes: 180,
+    };
+    let mut d = LogDownload::new(VEH, listed, cfg).expect("fits");
+    let first = d.start(0);
+    assert_eq!(
+        first,
+        vec![LogMsg::RequestData {
+            target: VEH,
+            id: 1,
+            ofs_bytes: 0,
+            count_bytes: cfg.window_bytes,
+        }],
+        "the window reaching the listed size asks for more"
+    );
+    for (i, ofs) in [0u32, 90].into_iter().enumerate() {
+        let chunk = LogMsg::Data {
+            id: 1,
+            ofs_bytes: ofs,
+            data: vec![ofs as u8; 90],
+        };
+        assert!(d.handle(VEH, &chunk, 1_000 + i as u64).is_empty());
+    }
+    let mut now = 1_000;
+    let mut probes = 0;
+    while d.outcome().is_none() {
+        now = d.deadline_us().expect("running");
+        for m in d.poll(now) {
+            if let LogMsg::RequestData { ofs_bytes, .. } = m {
+                assert_eq!(ofs_bytes, 180, "asks past the end");
+                probes += 1;
+            }
+        }
+    }
+    assert_eq!(probes, download::MAX_TAIL_PROBES);
+    let got = d.take_outcome().expect("done").expect("the listed bytes");
+    assert_eq!(got.len(), 180);
+    assert!(now < 10_000_000, "{now} µs");
+}
+
+#[test]
 fn too_large_is_refused() {
     let cfg = DownloadConfig {
         max_size_bytes: 100,
@@ -341,6 +422,30 @@ proptest! {
         prop_assert!(max_stall <= cfg.timing.worst_case_stall_us() + 1_000_000);
         match d.take_outcome() {
             Some(Ok(got)) => prop_assert!(got == s.logs()[0].bytes, "downloaded bytes differ"),
+            Some(Err(LogError::Timeout { tries, .. })) => prop_assert!(tries > cfg.timing.max_retries),
+            other => prop_assert!(false, "unexpected end {:?}", other.map(|r| r.map(|b| b.len()))),
+        }
+    }
+
+    /// A log that grew after it was listed ends with every byte the vehicle has, or with a
+    /// timeout; never with the listed part alone.
+    #[test]
+    fn lossy_download_of_a_grown_log_is_whole_or_a_typed_error(
+        listed in 0usize..30_000,
+        grown in prop_oneof![0usize..200, 200usize..40_000, Just(90 * 300)],
+        loss in 0.0f64..0.35,
+        seed in any::<u64>(),
+    ) {
+        let mut s = server(&[listed + grown], 8);
+        let e = LogEntry { size_bytes: listed as u32, ..entry(&s, 1) };
+        let cfg = DownloadConfig::default();
+        let mut d = LogDownload::new(VEH, e, cfg).expect("fits");
+        run(&mut d, &mut s, lossy(loss), seed);
+        match d.take_outcome() {
+            Some(Ok(got)) => prop_assert!(
+                got == s.logs()[0].bytes,
+                "got {} of {} bytes", got.len(), listed + grown
+            ),
             Some(Err(LogError::Timeout { tries, .. })) => prop_assert!(tries > cfg.timing.max_retries),
             other => prop_assert!(false, "unexpected end {:?}", other.map(|r| r.map(|b| b.len()))),
         }
