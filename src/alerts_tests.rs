@@ -3,9 +3,10 @@
 
 use super::*;
 use crate::protocol::dialect::{
-    EKF_STATUS_REPORT_DATA, EkfStatusFlags, GPS_RAW_INT_DATA, GpsFixType, HEARTBEAT_DATA,
-    MavAutopilot, MavMessage, MavModeFlag, MavSeverity, MavState, MavSysStatusSensor, MavType,
-    STATUSTEXT_DATA, SYS_STATUS_DATA,
+    BATTERY_STATUS_DATA, EKF_STATUS_REPORT_DATA, EkfStatusFlags, GPS_RAW_INT_DATA, GpsFixType,
+    HEARTBEAT_DATA, MavAutopilot, MavBatteryChargeState, MavBatteryFunction, MavBatteryType,
+    MavMessage, MavModeFlag, MavSeverity, MavState, MavSysStatusSensor, MavType, STATUSTEXT_DATA,
+    SYS_STATUS_DATA,
 };
 use crate::protocol::frame::{Sender, Version};
 use crate::vehicle::Fleet;

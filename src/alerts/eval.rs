@@ -225,7 +225,13 @@ fn fence(latch: Option<&Latch>, v: &VehicleState, label: &str) -> Condition {
     }
 }
 
-/// Low and critical battery conditions from the last known battery values.
+/// MAV_BATTERY_CHARGE_STATE values the alerts use.
+const CHARGE_STATE_LOW: u8 = 2;
+const CHARGE_STATE_CRITICAL: u8 = 3;
+const CHARGE_STATE_EMERGENCY: u8 = 4;
+
+/// Low and critical battery conditions from the last known battery values and the vehicle's
+/// own charge state.
 fn battery(
     config: &AlertConfig,
     track: &mut Track,
@@ -279,14 +285,28 @@ fn battery(
     } else {
         BatteryLevel::Normal
     };
-    let level = by_pct.max(by_voltage);
+    // The vehicle's own verdict by its own thresholds (ArduPilot: BATT_LOW_VOLT, BATT_LOW_MAH,
+    // and their critical twins), which a percentage counted from consumed mAh can miss.
+    let by_vehicle = match b.charge_state {
+        Some(CHARGE_STATE_LOW) => BatteryLevel::Low,
+        Some(CHARGE_STATE_CRITICAL | CHARGE_STATE_EMERGENCY) => BatteryLevel::Critical,
+        _ => BatteryLevel::Normal,
+    };
+    let level = by_pct.max(by_voltage).max(by_vehicle);
     track.battery = level;
-    let text = match (b.remaining_pct, b.voltage_v) {
+    let mut text = match (b.remaining_pct, b.voltage_v) {
         (Some(p), Some(volts)) => format!("{label}: battery {p:.0} % ({volts:.1} V)"),
         (Some(p), None) => format!("{label}: battery {p:.0} %"),
         (None, Some(volts)) => format!("{label}: battery {volts:.1} V"),
         (None, None) => format!("{label}: battery"),
     };
+    if by_vehicle > BatteryLevel::Normal && by_vehicle >= by_pct.max(by_voltage) {
+        text.push_str(if by_vehicle == BatteryLevel::Critical {
+            ", critical by the vehicle's thresholds"
+        } else {
+            ", low by the vehicle's thresholds"
+        });
+    }
     match level {
         BatteryLevel::Normal => (Condition::Inactive, Condition::Inactive),
         BatteryLevel::Low => (Condition::Active(text), Condition::Inactive),

@@ -189,3 +189,51 @@ fn ekf_variance_rule_and_attitude() {
     b.send(1, ekf(good & !1, 0.0, 0.0, 0.0));
     assert!(b.after(S).is_empty());
 }
+
+fn battery_status(pct: i8, charge_state: MavBatteryChargeState) -> MavMessage {
+    let mut voltages = [u16::MAX; 10];
+    voltages[0] = 10_000;
+    MavMessage::BATTERY_STATUS(BATTERY_STATUS_DATA {
+        current_consumed: 886,
+        energy_consumed: -1,
+        temperature: i16::MAX,
+        voltages,
+        current_battery: 1_500,
+        id: 0,
+        battery_function: MavBatteryFunction::MAV_BATTERY_FUNCTION_ALL,
+        mavtype: MavBatteryType::MAV_BATTERY_TYPE_LIPO,
+        battery_remaining: pct,
+        charge_state,
+        ..Default::default()
+    })
+}
+
+#[test]
+fn the_vehicles_own_low_and_critical_verdicts_raise_battery_alerts() {
+    // ArduCopter SITL with SIM_BATT_VOLTAGE 10 reported 73 % (counted from consumed mAh) and
+    // charge_state LOW by BATT_LOW_VOLT: the percentage alone would not raise the alert.
+    let mut b = Bench::new();
+    b.send(
+        1,
+        battery_status(73, MavBatteryChargeState::MAV_BATTERY_CHARGE_STATE_OK),
+    );
+    assert!(b.tick().is_empty());
+    b.send(
+        1,
+        battery_status(73, MavBatteryChargeState::MAV_BATTERY_CHARGE_STATE_LOW),
+    );
+    assert_eq!(
+        edges(&b.tick()),
+        [raised(
+            AlertKind::LowBattery,
+            "Vehicle 1: battery 73 % (10.0 V), low by the vehicle's thresholds"
+        )]
+    );
+    b.send(
+        1,
+        battery_status(72, MavBatteryChargeState::MAV_BATTERY_CHARGE_STATE_CRITICAL),
+    );
+    let k = kinds(&b.tick());
+    assert!(k.contains(&(true, AlertKind::CriticalBattery)), "{k:?}");
+    assert!(k.contains(&(false, AlertKind::LowBattery)), "{k:?}");
+}

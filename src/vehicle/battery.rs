@@ -40,6 +40,10 @@ pub struct Battery {
     pub cell_voltages_v: Vec<f64>,
     /// Estimated time remaining, seconds (BATTERY_STATUS only, when sent).
     pub time_remaining_s: Option<u32>,
+    /// The vehicle's own verdict (BATTERY_STATUS `charge_state`, MAV_BATTERY_CHARGE_STATE:
+    /// 1 OK, 2 LOW, 3 CRITICAL, 4 EMERGENCY, 5 FAILED, 6 UNHEALTHY, 7 CHARGING), judged by its
+    /// own thresholds (ArduPilot's BATT_LOW_VOLT, BATT_LOW_MAH, ...); `None` when not sent.
+    pub charge_state: Option<u8>,
     /// Which message set the fields.
     pub source: BatterySource,
     battery_status_us: Option<u64>,
@@ -77,6 +81,7 @@ impl Battery {
         self.consumed_mah = (d.current_consumed >= 0).then(|| f64::from(d.current_consumed));
         self.temperature_c = (d.temperature != i16::MAX).then(|| f64::from(d.temperature) / 100.0);
         self.time_remaining_s = u32::try_from(d.time_remaining).ok().filter(|&s| s > 0);
+        self.charge_state = Some(d.charge_state as u8).filter(|&c| c != 0);
         self.source = BatterySource::BatteryStatus;
         true
     }
