@@ -274,15 +274,30 @@ pub fn engine_recording(
     link: &str,
     tlog: Option<PathBuf>,
 ) -> (steppe::runtime::BackendHandle, steppe::vehicle::VehicleId) {
-    let spec: steppe::link::LinkSpec = link.parse().expect("link spec");
+    let (h, ids) = engine_links(&[link], tlog);
+    (h, ids[0])
+}
+
+/// An engine on several links (one vehicle each), optionally recording, and their vehicles
+/// once each has a position.
+pub fn engine_links(
+    links: &[&str],
+    tlog: Option<PathBuf>,
+) -> (
+    steppe::runtime::BackendHandle,
+    Vec<steppe::vehicle::VehicleId>,
+) {
     let mut h = steppe::runtime::start(steppe::runtime::BackendConfig {
-        links: vec![spec],
+        links: links
+            .iter()
+            .map(|l| l.parse().expect("link spec"))
+            .collect(),
         tlog,
         ..Default::default()
     })
     .expect("engine starts");
-    let ids = vehicles_within(&mut h, 1, Duration::from_secs(90));
-    (h, ids[0])
+    let ids = vehicles_within(&mut h, links.len(), Duration::from_secs(90));
+    (h, ids)
 }
 
 /// An engine connected to `link`, returned as soon as the vehicle's first heartbeat is heard
