@@ -242,6 +242,13 @@ impl SigningCounters {
 
 /// Signing state of one link (or of one vehicle in the simulator): our link id, our
 /// timestamp, the last timestamp of every incoming stream, and counters.
+///
+/// Our timestamp is the later of our own clock and the newest timestamp of a correctly signed
+/// frame received on the link, plus one: the specification's rule that a signer never sends a
+/// timestamp lower than one it has seen. It matters against a vehicle whose clock runs ahead:
+/// ArduCopter 4.7 SITL at speedup 5 follows its simulated GPS time and was 89 s ahead after
+/// 22 s, so a new stream stamped with our clock alone was over a minute old to it and every
+/// command was ignored.
 #[derive(Debug, Clone)]
 pub struct SigningState {
     key: SigningKey,
@@ -335,6 +342,18 @@ impl SigningState {
         self.streams.insert(stream, ts);
         self.timestamp = self.timestamp.max(ts);
         Verdict::Valid
+    }
+}
+
+/// The `initial_timestamp` of a SETUP_SIGNING: `now` (the link's timestamp, never behind what
+/// was seen on it) for a key, and 0 with the empty key, which is how signing is turned off:
+/// ArduPilot turns it off only when key and timestamp are both zero, and otherwise goes on
+/// signing with the all-zero key (MAVProxy's `signing remove` sends zeros too).
+pub fn setup_initial_timestamp(key: Option<&SigningKey>, now: u64) -> u64 {
+    if key.is_some() {
+        now & TIMESTAMP_MASK
+    } else {
+        0
     }
 }
 

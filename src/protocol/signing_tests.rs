@@ -170,14 +170,69 @@ fn our_timestamps_never_go_back_even_if_the_clock_does() {
     let b = st
         .sign(&heartbeat(&mut s), NOW_US - 3_600_000_000)
         .expect("sign");
-    let ts = |f: &Frame| {
-        let blk = f.signature().expect("sig");
-        let mut t = [0u8; 8];
-        t[..6].copy_from_slice(&blk[1..7]);
-        u64::from_le_bytes(t)
-    };
-    assert!(ts(&b) > ts(&a));
-    assert_eq!(ts(&a), timestamp_from_unix_us(NOW_US));
+    assert!(stamp(&b) > stamp(&a));
+    assert_eq!(stamp(&a), timestamp_from_unix_us(NOW_US));
+}
+
+/// The 48-bit timestamp of a signed frame.
+fn stamp(f: &Frame) -> u64 {
+    let blk = f.signature().expect("sig");
+    let mut t = [0u8; 8];
+    t[..6].copy_from_slice(&blk[1..7]);
+    u64::from_le_bytes(t)
+}
+
+#[test]
+fn we_sign_after_the_newest_timestamp_a_correctly_signed_frame_carried() {
+    // ArduCopter 4.7 SITL at speedup 5: its signing clock follows the simulated GPS time, 89 s
+    // ahead of ours after 22 s. A new stream more than a minute behind it is ignored.
+    let k = key("team");
+    let ahead_us = NOW_US + 89_000_000;
+    let mut vehicle = SigningState::new(k.clone(), 0);
+    let mut gcs = SigningState::new(k.clone(), 1);
+    let mut vs = Sender::new(1, 1);
+    let mut gs = Sender::new(255, 190);
+    // Before we hear the vehicle we can only use our clock, and the vehicle refuses it.
+    let early = gcs.sign(&arm(&mut gs), NOW_US).expect("sign");
+    assert_eq!(stamp(&early), timestamp_from_unix_us(NOW_US));
+    let hb = vehicle.sign(&heartbeat(&mut vs), ahead_us).expect("sign");
+    let mut check = SigningState::new(k.clone(), 5);
+    check.verify(&hb, ahead_us);
+    assert_eq!(check.verify(&early, ahead_us), Verdict::TooOld);
+    // Once a correctly signed frame from it arrived, we sign after its timestamp.
+    assert_eq!(gcs.verify(&hb, NOW_US), Verdict::Valid);
+    let next = gcs.sign(&arm(&mut gs), NOW_US + 1_000).expect("sign");
+    assert_eq!(stamp(&next), stamp(&hb) + 1);
+    let fresh = SigningState::new(k.clone(), 7);
+    let mut vehicle_rx = fresh.clone();
+    vehicle_rx.verify(&hb, ahead_us);
+    assert_eq!(vehicle_rx.verify(&next, ahead_us), Verdict::Valid);
+    // And our own clock again once it passes the vehicle's.
+    let later_us = ahead_us + 5_000_000;
+    let late = gcs.sign(&arm(&mut gs), later_us).expect("sign");
+    assert_eq!(stamp(&late), timestamp_from_unix_us(later_us));
+}
+
+#[test]
+fn only_correctly_signed_frames_move_our_timestamp() {
+    // A frame signed with another key (or a forged one) far in the future must not push our
+    // clock: anyone could then make us burn timestamps or look like a replay.
+    let k = key("team");
+    let mut gcs = SigningState::new(k.clone(), 1);
+    let mut s = Sender::new(1, 1);
+    let far = timestamp_from_unix_us(NOW_US + 3_600_000_000);
+    let forged = sign_frame(&heartbeat(&mut s), &key("guess"), 0, far).expect("sign");
+    assert_eq!(gcs.verify(&forged, NOW_US), Verdict::BadSignature);
+    let mut g = Sender::new(255, 190);
+    let f = gcs.sign(&arm(&mut g), NOW_US).expect("sign");
+    assert_eq!(stamp(&f), timestamp_from_unix_us(NOW_US));
+}
+
+#[test]
+fn setup_timestamps_key_now_and_off_zero() {
+    let k = key("team");
+    assert_eq!(setup_initial_timestamp(Some(&k), 12_345), 12_345);
+    assert_eq!(setup_initial_timestamp(None, 12_345), 0);
 }
 
 #[test]

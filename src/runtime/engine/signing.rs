@@ -4,7 +4,7 @@
 use super::*;
 use crate::protocol::dialect::{self as d, MavMessage};
 use crate::protocol::frame::Frame;
-use crate::protocol::signing::{SigningConfig, SigningKey, SigningState, Verdict};
+use crate::protocol::signing::{self, SigningConfig, SigningKey, SigningState, Verdict};
 use crate::runtime::RequestId;
 
 /// How long a vehicle has to start signing with a new key before SETUP_SIGNING is resent.
@@ -142,8 +142,14 @@ impl Engine {
 
     fn send_setup(&mut self, p: &mut PendingSetup) {
         let unix_us = link::wall_clock_us();
+        // Our clock, or the newest timestamp signed frames carried if that is later.
+        let now = self
+            .links
+            .values()
+            .filter_map(|l| l.signing.as_ref().map(SigningState::timestamp))
+            .fold(signing::timestamp_from_unix_us(unix_us), u64::max);
         let msg = MavMessage::SETUP_SIGNING(d::SETUP_SIGNING_DATA {
-            initial_timestamp: crate::protocol::signing::timestamp_from_unix_us(unix_us),
+            initial_timestamp: signing::setup_initial_timestamp(p.key.as_ref(), now),
             target_system: p.target.sysid,
             target_component: p.target.compid,
             secret_key: p.key.as_ref().map_or([0; 32], |k| *k.bytes()),
