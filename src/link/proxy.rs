@@ -9,7 +9,9 @@
 //!                  ◀──────              ◀─ injector "to gcs"    ◀─                 ◀──────
 //! ```
 //! Each side is a `udpin:ADDR:PORT` (listen; answer every peer heard in the last 10 s) or a
-//! `udpout:HOST:PORT` (send to one address from a free local port), like the links. Runs on
+//! `udpout:HOST:PORT` (send to one address from a free local port), like the links. A vehicle
+//! that is the UDP client (SITL's `--serial0 udpclient:HOST:PORT`) fits with both sides
+//! `udpin:`: `steppe proxy --listen udpin:127.0.0.1:14550 --to udpin:127.0.0.1:PORT`. Runs on
 //! its own thread with a small tokio runtime; [`spawn`] returns once both sockets are open.
 
 use super::LinkSpec;
@@ -383,6 +385,45 @@ mod tests {
         assert_eq!(buf.get(..n), Some(&b"y"[..]));
         std::thread::sleep(STATUS_PERIOD * 2);
         assert_eq!(p.status().to_vehicle.lost, 20);
+    }
+
+    #[test]
+    fn a_vehicle_that_sends_first_is_reached_through_a_listening_vehicle_side() {
+        // SITL with `--serial0 udpclient:HOST:PORT` sends to PORT and listens nowhere: the
+        // proxy's vehicle side listens too (`--to udpin:`) and answers whoever it heard.
+        let p = spawn(ProxyConfig {
+            gcs_side: udpin(),
+            vehicle_side: udpin(),
+            to_vehicle: Faults::default(),
+            to_gcs: Faults::default(),
+            seed: 5,
+        })
+        .expect("proxy starts");
+        let vehicle = std::net::UdpSocket::bind("127.0.0.1:0").expect("vehicle socket");
+        vehicle.connect(p.vehicle_addr()).expect("connect");
+        let gcs = std::net::UdpSocket::bind("127.0.0.1:0").expect("gcs socket");
+        gcs.connect(p.gcs_addr()).expect("connect");
+        for s in [&gcs, &vehicle] {
+            s.set_read_timeout(Some(Duration::from_secs(2)))
+                .expect("timeout");
+        }
+        let mut buf = [0u8; 64];
+        // Before any ground station spoke, the vehicle's datagrams have nowhere to go.
+        vehicle.send(b"heartbeat 1").expect("send");
+        std::thread::sleep(STATUS_PERIOD * 2);
+        assert_eq!(p.status().unroutable, 1);
+        // The ground station speaks: the vehicle it never addressed hears it ...
+        gcs.send(b"request list").expect("send");
+        let n = vehicle
+            .recv(&mut buf)
+            .expect("the vehicle hears the ground station");
+        assert_eq!(buf.get(..n), Some(&b"request list"[..]));
+        // ... and the vehicle's next datagrams reach the ground station.
+        vehicle.send(b"heartbeat 2").expect("send");
+        let n = gcs
+            .recv(&mut buf)
+            .expect("the ground station hears the vehicle");
+        assert_eq!(buf.get(..n), Some(&b"heartbeat 2"[..]));
     }
 
     #[test]
