@@ -17,9 +17,12 @@
 use super::document::{Firmware, VehicleKind};
 use super::mission_item::{MissionItem, MissionType, cmd};
 
+#[path = "stored_px4.rs"]
+mod px4;
+
 /// The item `firmware` on a `vehicle` returns on download after `item` was uploaded to list
-/// `kind`. ArduPilot is modelled (other vehicle kinds behave like the copter); PX4 and
-/// generic autopilots return the item unchanged until they are measured.
+/// `kind`. ArduPilot is modelled (other vehicle kinds behave like the copter), PX4 1.16 too
+/// (`stored_px4`); generic autopilots return the item unchanged.
 pub fn as_stored(
     firmware: Firmware,
     vehicle: VehicleKind,
@@ -33,8 +36,10 @@ pub fn as_stored(
             MissionType::Fence => ardupilot_fence(item),
             MissionType::Rally => ardupilot_rally(item),
         },
-        // PX4 and generic autopilots: not measured yet, assumed to store items verbatim.
-        Firmware::Px4 | Firmware::Generic => *item,
+        // PX4 1.16 (measured; refused items unchanged, items it will not fly stored normally).
+        Firmware::Px4 => px4::px4_stored(vehicle, kind, item),
+        // Generic autopilots: assumed to store items verbatim.
+        Firmware::Generic => *item,
     }
 }
 
@@ -48,6 +53,13 @@ pub fn stored_unchanged(
     item: &MissionItem,
 ) -> bool {
     as_stored(firmware, vehicle, kind, item).same_on_wire(item)
+}
+
+/// `item` in the frame PX4 1.16 takes for its command: a command without a position written
+/// in a global frame (ArduPilot files do this for RTL, DO_CHANGE_SPEED, ...) goes in
+/// `MAV_FRAME_MISSION`, which means the same thing and which PX4 insists on.
+pub fn for_px4(item: &MissionItem) -> MissionItem {
+    px4::px4_frame(item)
 }
 
 /// Why an autopilot would not store an item: the `MAV_MISSION_RESULT` its upload ends with.
@@ -74,10 +86,16 @@ pub enum Refusal {
     /// C leaves this undefined and ArduPilot 4.7 SITL aborts (floating-point exception).
     #[error("parameter {0} cannot be converted: ArduPilot SITL aborts on it")]
     Undefined(u8),
+    /// Not refused: PX4 stores the item and ACKs the upload, but its navigator then rejects the
+    /// whole mission (arming in mission mode and MISSION_START are refused; the reason only
+    /// travels in EVENT messages). The text says why.
+    #[error("accepted, but PX4 will not fly a mission with this item: {0}")]
+    NotFlyable(&'static str),
 }
 
 impl Refusal {
-    /// The `MAV_MISSION_RESULT` number, or `None` for [`Refusal::Undefined`].
+    /// The `MAV_MISSION_RESULT` number, or `None` for [`Refusal::Undefined`] and
+    /// [`Refusal::NotFlyable`] (uploads that are not refused).
     pub fn mission_result(self) -> Option<u8> {
         match self {
             Refusal::Invalid => Some(5),
@@ -85,22 +103,24 @@ impl Refusal {
             Refusal::UnsupportedFrame(_) => Some(2),
             Refusal::InvalidParam(n) => Some(5 + n),
             Refusal::Error => Some(1),
-            Refusal::Undefined(_) => None,
+            Refusal::Undefined(_) | Refusal::NotFlyable(_) => None,
         }
     }
 }
 
-/// Why `firmware` would refuse `item` in list `kind` (measured on ArduPilot 4.7 SITL), or
-/// `None` if it stores it. Checks run in ArduPilot's order: parameters 1-4, command, x, y, z,
-/// frame.
+/// Why `firmware` would refuse `item` in list `kind` (measured on ArduPilot 4.7 and PX4 1.16
+/// SITL), or `None` if it stores it. Checks run in ArduPilot's order: parameters 1-4, command,
+/// x, y, z, frame; PX4's are in `stored_px4`, which also reports [`Refusal::NotFlyable`].
 pub fn refusal(
     firmware: Firmware,
     vehicle: VehicleKind,
     kind: MissionType,
     item: &MissionItem,
 ) -> Option<Refusal> {
-    if firmware != Firmware::ArduPilot {
-        return None;
+    match firmware {
+        Firmware::ArduPilot => {}
+        Firmware::Px4 => return px4::px4_refusal(vehicle, kind, item),
+        Firmware::Generic => return None,
     }
     match kind {
         MissionType::Mission => mission_refusal(vehicle == VehicleKind::Plane, item),

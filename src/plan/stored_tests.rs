@@ -460,15 +460,13 @@ fn rally_points_keep_position_and_whole_metres() {
 }
 
 #[test]
-fn other_vehicles_behave_like_copter_and_px4_is_unchanged() {
+fn other_vehicles_behave_like_copter_and_generic_autopilots_are_unchanged() {
     let it = item(16, 6, A);
     let other = stored(VehicleKind::Other(2), MissionType::Mission, &it);
     assert!(other.same_on_wire(&copter(&it)));
-    for fw in [Firmware::Px4, Firmware::Generic] {
-        let (copter, plane) = (VehicleKind::Copter, VehicleKind::Plane);
-        assert_eq!(as_stored(fw, copter, MissionType::Mission, &it), it);
-        assert!(stored_unchanged(fw, plane, MissionType::Rally, &it));
-        let zero = item(0, 3, A);
-        assert_eq!(refusal(fw, copter, MissionType::Mission, &zero), None);
-    }
+    let (fw, copter, plane) = (Firmware::Generic, VehicleKind::Copter, VehicleKind::Plane);
+    assert_eq!(as_stored(fw, copter, MissionType::Mission, &it), it);
+    assert!(stored_unchanged(fw, plane, MissionType::Rally, &it));
+    let zero = item(0, 3, A);
+    assert_eq!(refusal(fw, copter, MissionType::Mission, &zero), None);
 }
