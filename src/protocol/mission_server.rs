@@ -15,13 +15,19 @@
 
 use super::mission::{Address, result};
 use super::wire::Wire;
+use crate::plan::document::{Firmware, VehicleKind};
 use crate::plan::{MissionItem, MissionType};
 
 /// Behaviour and failure modes of a [`MissionServer`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MissionServerConfig {
-    /// Largest list accepted per mission type (larger uploads get NO_SPACE).
-    pub capacity: usize,
+    /// Largest list accepted per mission type: mission, fence, rally (larger uploads get
+    /// NO_SPACE; default 2000 each). ArduCopter 4.7 SITL: [`ARDUPILOT_CAPACITY`].
+    pub capacity: [usize; 3],
+    /// Uploads get NO_SPACE ("Only 0 items are supported") until this long after the first
+    /// message (ms; default 0): ArduPilot's storage is not ready right after a wiped boot
+    /// (about 1.5 s).
+    pub storage_ready_ms: u64,
     /// Re-request the next item after this much silence (ms).
     pub re_request_ms: u64,
     /// Abandon an upload after this much silence (ms).
@@ -38,12 +44,19 @@ pub struct MissionServerConfig {
     /// Refuses an upload with MISSION_ACK UNSUPPORTED when an item with this command arrives,
     /// as PX4 does with commands it cannot fly (failure mode for tests).
     pub refuse_command: Option<u16>,
+    /// Stores items as this firmware does on this kind of vehicle ([`crate::plan::stored`]:
+    /// frames folded, parameters truncated into their storage types, flags rewritten) and
+    /// refuses the items it refuses, with its `MAV_MISSION_RESULT`. `None`: verbatim.
+    pub stores_as: Option<(Firmware, VehicleKind)>,
     /// Takes `MISSION_ITEM_INT` during uploads. Off: such items are ignored, as by firmware
     /// that predates them (failure mode for tests).
     pub takes_int_items: bool,
     /// Seed for the dropped-request decisions.
     pub seed: u64,
 }
+
+/// ArduCopter 4.7 SITL's limits: mission, fence, rally items.
+pub const ARDUPILOT_CAPACITY: [usize; 3] = [650, 70, 46];
 
 /// How a vehicle asks for items during an upload (it takes either item form in answer).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -73,7 +86,8 @@ impl RequestForm {
 impl Default for MissionServerConfig {
     fn default() -> Self {
         Self {
-            capacity: 2_000,
+            capacity: [2_000; 3],
+            storage_ready_ms: 0,
             re_request_ms: 1_000,
             cancel_after_ms: 8_000,
             drop_requests_pct: 0.0,
@@ -82,6 +96,7 @@ impl Default for MissionServerConfig {
             request_form: RequestForm::ArduPilot,
             takes_int_items: true,
             refuse_command: None,
+            stores_as: None,
             seed: 1,
         }
     }
@@ -106,6 +121,8 @@ pub struct ServerOutput {
     pub replies: Vec<Wire>,
     /// A list that was replaced or cleared.
     pub changed: Option<MissionType>,
+    /// STATUSTEXT the vehicle sends with its answer: (MAV_SEVERITY, text).
+    pub texts: Vec<(u8, String)>,
 }
 
 /// The vehicle's three mission lists and the protocol around them.
@@ -119,6 +136,8 @@ pub struct MissionServer {
     /// retransmitted last item whose ACK was lost.
     completed: [Option<(Address, u16, u64)>; 3],
     rng: u64,
+    /// Time of the first message handled (the vehicle's boot, as far as storage goes).
+    first_us: Option<u64>,
 }
 
 fn idx(t: MissionType) -> usize {
@@ -135,6 +154,7 @@ impl MissionServer {
             receiving: Default::default(),
             completed: Default::default(),
             rng: cfg.seed ^ 0x9E37_79B9_7F4A_7C15,
+            first_us: None,
         }
     }
 
@@ -207,6 +227,7 @@ impl MissionServer {
         if !msg.is_for(self.me.sysid, self.me.compid) {
             return out;
         }
+        self.first_us.get_or_insert(now_us);
         match msg {
             Wire::MissionRequestList { mission_type, .. } => {
                 if let Some(k) = MissionType::from_u8(*mission_type) {
@@ -291,8 +312,21 @@ impl MissionServer {
         let Some(k) = MissionType::from_u8(kind) else {
             return;
         };
-        if usize::from(count) > self.cfg.capacity {
+        let booting = self
+            .first_us
+            .is_some_and(|t| now_us < t + self.cfg.storage_ready_ms * 1_000);
+        let capacity = if booting {
+            0
+        } else {
+            self.cfg.capacity[idx(k)]
+        };
+        if usize::from(count) > capacity {
             out.replies.push(Self::ack(from, result::NO_SPACE, kind));
+            if k == MissionType::Mission {
+                // ArduPilot's words (MAV_SEVERITY_WARNING).
+                out.texts
+                    .push((4, format!("Only {capacity} items are supported")));
+            }
             return;
         }
         if count == 0 {
@@ -368,7 +402,23 @@ impl MissionServer {
             out.replies.push(Self::ack(from, result::UNSUPPORTED, kind));
             return;
         }
-        r.items.push(*item);
+        let item = match self.cfg.stores_as {
+            Some((fw, vehicle)) => {
+                let refused = crate::plan::stored::refusal(fw, vehicle, k, item)
+                    .and_then(|r| r.mission_result());
+                if let Some(code) = refused {
+                    self.receiving[i] = None;
+                    out.replies.push(Self::ack(from, code, kind));
+                    return;
+                }
+                crate::plan::stored::as_stored(fw, vehicle, k, item)
+            }
+            None => *item,
+        };
+        let Some(r) = self.receiving[i].as_mut() else {
+            return;
+        };
+        r.items.push(item);
         r.next += 1;
         r.last_rx_us = now_us;
         r.last_req_us = now_us;

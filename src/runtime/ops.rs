@@ -421,7 +421,43 @@ pub(super) fn for_px4_upload(kind: MissionType, mut items: Vec<MissionItem>) -> 
         items.remove(0);
         shift_jumps(&mut items, -1.0);
     }
-    items
+    items.iter().map(crate::plan::stored::for_px4).collect()
+}
+
+/// Checks a list before it is sent: PX4 items it would refuse (it cancels the whole upload
+/// at the first) or accept and then refuse to fly; ArduPilot items it would abort on. `first`
+/// is the caller's number of the list's first item (1 for PX4 missions, whose home was left
+/// out). Refusals ArduPilot reports itself (naming the item) are left to it.
+pub(super) fn precheck(
+    autopilot: crate::vehicle::Autopilot,
+    vehicle: crate::plan::document::VehicleKind,
+    kind: MissionType,
+    items: &[MissionItem],
+    first: usize,
+) -> Result<(), MissionError> {
+    use crate::plan::document::Firmware;
+    use crate::plan::stored::{Refusal, refusal};
+    let firmware = match autopilot {
+        crate::vehicle::Autopilot::Px4 => Firmware::Px4,
+        crate::vehicle::Autopilot::ArduPilot => Firmware::ArduPilot,
+        _ => return Ok(()),
+    };
+    for (i, it) in items.iter().enumerate() {
+        let found = refusal(firmware, vehicle, kind, it)
+            .filter(|r| firmware == Firmware::Px4 || matches!(r, Refusal::Undefined(_)));
+        if let Some(r) = found {
+            return Err(MissionError::WouldBeRefused {
+                kind,
+                item: crate::protocol::mission::RefusedItem {
+                    seq: (i + first).min(usize::from(u16::MAX)) as u16,
+                    command: it.command,
+                    frame: it.frame,
+                },
+                reason: r.to_string(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Moves every DO_JUMP target by `by` items.

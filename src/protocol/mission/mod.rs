@@ -140,6 +140,20 @@ pub enum MissionError {
         /// First sequence number that differs (or the shorter length).
         first_difference: usize,
     },
+    /// Not sent: the vehicle would refuse an item (or accept it and then refuse to fly, or
+    /// crash on it), as measured on its firmware.
+    #[error(
+        "{kind} not sent: the vehicle would refuse it{}: {reason}",
+        refused_item_text(&Some(*item))
+    )]
+    WouldBeRefused {
+        /// Which list.
+        kind: MissionType,
+        /// The item (numbered as the caller's list).
+        item: RefusedItem,
+        /// Why.
+        reason: String,
+    },
     /// The list is longer than the protocol allows.
     #[error("{count} items do not fit the mission protocol (at most 65535)")]
     TooManyItems {
@@ -345,7 +359,21 @@ pub struct MissionTransfer {
     texts: Vec<(u64, String)>,
     /// A refusal without explanation yet waits for a STATUSTEXT until then (µs).
     explain_until_us: Option<u64>,
+    /// The upload as it was started, to start it again while the vehicle's storage is not
+    /// ready yet.
+    pristine: Option<Box<Op>>,
+    /// The upload starts again at this time (µs).
+    restart_at_us: Option<u64>,
+    /// Uploads started again because the storage was not ready.
+    storage_retries: u32,
 }
+
+/// Times an upload is started again while the vehicle says "Only 0 items are supported".
+const STORAGE_RETRIES: u32 = 10;
+/// Wait before starting again (µs).
+const STORAGE_RETRY_US: u64 = 1_000_000;
+/// Times an unexplained NO_SPACE is tried again.
+const UNEXPLAINED_RETRIES: u32 = 3;
 
 impl MissionTransfer {
     fn wrap(op: Op) -> Self {
@@ -355,7 +383,31 @@ impl MissionTransfer {
             finished: false,
             texts: Vec::new(),
             explain_until_us: None,
+            pristine: None,
+            restart_at_us: None,
+            storage_retries: 0,
         }
+    }
+
+    /// ArduPilot right after a wiped boot refuses every upload with NO_SPACE and "Only 0 items
+    /// are supported" for a second or two while its storage initialises: such a refusal
+    /// starts the upload again a second later (at most [`STORAGE_RETRIES`] times).
+    /// A NO_SPACE without any explanation (the text lost on a radio link, or a fence or rally
+    /// list, for which ArduPilot says nothing) is tried again a few times too: a vehicle that
+    /// is really full refuses again, a second or three later.
+    fn storage_not_ready(&self) -> bool {
+        let retry = match self.outcome_ref() {
+            Some(Err(MissionError::Rejected {
+                result: result::NO_SPACE,
+                texts,
+                ..
+            })) => {
+                texts.iter().any(|t| t.starts_with("Only 0 items"))
+                    || (texts.is_empty() && self.storage_retries < UNEXPLAINED_RETRIES)
+            }
+            _ => false,
+        };
+        retry && self.pristine.is_some() && self.storage_retries < STORAGE_RETRIES
     }
 
     fn outcome_mut(&mut self) -> &mut Option<Result<Vec<MissionItem>, MissionError>> {
@@ -386,6 +438,15 @@ impl MissionTransfer {
             if t.is_empty() && !waiting {
                 self.explain_until_us = Some(now_us + EXPLANATION_WAIT_US);
             }
+        }
+        if self.storage_not_ready()
+            && let Some(p) = self.pristine.clone()
+        {
+            self.op = *p;
+            self.texts.clear();
+            self.explain_until_us = None;
+            self.storage_retries += 1;
+            self.restart_at_us = Some(now_us + STORAGE_RETRY_US);
         }
     }
 
@@ -473,6 +534,22 @@ impl MissionTransfer {
         self
     }
 
+    /// How the vehicle keeps items ([`crate::plan::stored`]): a read-back confirming an upload
+    /// whose final ACK was lost compares what the vehicle would have kept of each sent item,
+    /// not the item itself (ArduPilot folds frames and truncates parameters).
+    pub fn with_stored_as(
+        mut self,
+        stores_as: Option<(
+            crate::plan::document::Firmware,
+            crate::plan::document::VehicleKind,
+        )>,
+    ) -> Self {
+        if let Op::Upload(u) = &mut self.op {
+            u.stores_as = stores_as;
+        }
+        self
+    }
+
     /// Clears the vehicle's list (MISSION_CLEAR_ALL) before uploading. ArduPilot 4.7 SITL
     /// acknowledged a fence that replaced a larger stored one and then held no fence at all;
     /// clearing first avoids that.
@@ -529,6 +606,9 @@ impl MissionTransfer {
 
     /// Starts the transfer: the messages to send now.
     pub fn start(&mut self, now_us: u64) -> Vec<Wire> {
+        if matches!(self.op, Op::Upload(_)) && self.pristine.is_none() {
+            self.pristine = Some(Box::new(self.op.clone()));
+        }
         match &mut self.op {
             Op::Upload(u) => u.start(now_us),
             Op::Download(d) => d.start(now_us),
@@ -596,6 +676,9 @@ impl MissionTransfer {
         if self.is_done() {
             return None;
         }
+        if self.restart_at_us.is_some() {
+            return self.restart_at_us;
+        }
         if self.awaiting_explanation() {
             return self.explain_until_us;
         }
@@ -616,8 +699,8 @@ impl MissionTransfer {
         if wire_mission_type(msg) == Some(self.kind().to_u8()) {
             self.ctx_mut().timer.reset_backoff();
         }
-        if self.outcome_ref().is_some() {
-            return Vec::new(); // only waiting for an explanation
+        if self.outcome_ref().is_some() || self.restart_at_us.is_some() {
+            return Vec::new(); // only waiting for an explanation, or to start again
         }
         let stats = &mut self.stats;
         let out = match &mut self.op {
@@ -642,6 +725,13 @@ impl MissionTransfer {
                 self.explain_until_us = None; // none came: report the refusal as it is
             }
             return Vec::new();
+        }
+        if let Some(t) = self.restart_at_us {
+            if now_us < t {
+                return Vec::new();
+            }
+            self.restart_at_us = None;
+            return self.start(now_us);
         }
         let stats = &mut self.stats;
         let out = match &mut self.op {

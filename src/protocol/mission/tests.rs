@@ -187,7 +187,7 @@ fn no_space_is_a_typed_rejection() {
     let mut s = MissionServer::new(
         VEH,
         MissionServerConfig {
-            capacity: 10,
+            capacity: [10, 2_000, 2_000],
             ..Default::default()
         },
     );

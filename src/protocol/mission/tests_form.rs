@@ -313,3 +313,113 @@ fn a_fence_can_be_cleared_before_the_upload() {
     assert_eq!(t.take_outcome(), Some(Ok(new.clone())));
     assert_eq!(s.list(MissionType::Fence), &new[..]);
 }
+
+#[test]
+fn an_upload_right_after_boot_waits_for_the_vehicles_storage() {
+    // ArduPilot 4.7 SITL refuses uploads with NO_SPACE and "Only 0 items are supported" for
+    // about 1.5 s after a wiped boot.
+    let mut s = vehicle(MissionServerConfig {
+        storage_ready_ms: 1_500,
+        ..Default::default()
+    });
+    let src = precise_items(20);
+    let mut t = MissionTransfer::upload(
+        MissionType::Mission,
+        src.clone(),
+        GCS,
+        VEH,
+        Timing::default(),
+    );
+    let mut now = 0;
+    let mut to_vehicle = t.start(now);
+    let mut refusals = 0;
+    while !t.is_done() {
+        now += 10_000;
+        let mut back = Vec::new();
+        for m in &to_vehicle {
+            let out = s.handle(GCS, m, now);
+            for (sev, text) in &out.texts {
+                t.note_statustext(VEH.sysid, *sev, text, now);
+            }
+            refusals += out
+                .replies
+                .iter()
+                .filter(|r| matches!(r, Wire::MissionAck { result: 4, .. }))
+                .count();
+            back.extend(out.replies);
+        }
+        to_vehicle = back.iter().flat_map(|m| t.handle(VEH, m, now)).collect();
+        if let Some(d) = t.deadline_us().filter(|d| *d <= now) {
+            to_vehicle.extend(t.poll(d.max(now)));
+        }
+        assert!(now < 20_000_000, "stalled");
+    }
+    assert_eq!(t.take_outcome(), Some(Ok(src.clone())));
+    assert_eq!(s.list(MissionType::Mission), &src[..]);
+    assert!(refusals >= 1, "the vehicle refused at first");
+    assert!((1_500_000..4_000_000).contains(&now), "done at {now} µs");
+
+    // A vehicle that is simply full is not retried.
+    let mut full = vehicle(MissionServerConfig {
+        capacity: [5, 2_000, 2_000],
+        ..Default::default()
+    });
+    let r = super::tests::run(
+        MissionTransfer::upload(
+            MissionType::Mission,
+            precise_items(6),
+            GCS,
+            VEH,
+            Timing::default(),
+        ),
+        &mut full,
+        Impairment::clean(),
+        1,
+    );
+    assert!(matches!(
+        r.outcome,
+        Err(MissionError::Rejected { result: 4, .. })
+    ));
+}
+
+#[test]
+fn a_lost_final_ack_is_settled_against_what_ardupilot_keeps() {
+    use crate::plan::document::{Firmware, VehicleKind};
+    // Frame 6 reads back as 3 and a DO_CHANGE_SPEED in frame 2 as frame 0 with param 4
+    // dropped: a read-back compared item for item would call the upload failed.
+    let mut src = precise_items(30);
+    for it in &mut src {
+        it.frame = crate::plan::mission_item::frame::GLOBAL_RELATIVE_ALT_INT;
+    }
+    src[3] = MissionItem::action(cmd::DO_CHANGE_SPEED, [1.0, 8.0, -1.0, 7.0]);
+    let stores = Some((Firmware::ArduPilot, VehicleKind::Copter));
+    let mut readbacks = 0;
+    for seed in 0..60 {
+        let mut s = vehicle(MissionServerConfig {
+            stores_as: stores,
+            ..Default::default()
+        });
+        let t = MissionTransfer::upload(
+            MissionType::Mission,
+            src.clone(),
+            GCS,
+            VEH,
+            Timing::default(),
+        )
+        .with_home_item(true)
+        .with_stored_as(stores);
+        let mut probe = t.clone();
+        let imp = Impairment {
+            loss: 0.3,
+            ..Impairment::clean()
+        };
+        let r = run_keep(t, &mut s, imp, seed, &mut probe);
+        match r.outcome {
+            Ok(_) => {}
+            Err(MissionError::Timeout { .. }) => continue,
+            Err(e) => panic!("seed {seed}: {e}"),
+        }
+        readbacks += usize::from(probe.stats().verified_by_readback);
+    }
+    assert!(readbacks > 0, "no final ACK was lost in 60 lossy uploads");
+}

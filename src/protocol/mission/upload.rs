@@ -4,6 +4,7 @@
 
 use super::download::Download;
 use super::{Ctx, MissionError, RefusedItem, Stage, TransferStats, result};
+use crate::plan::document::{Firmware, VehicleKind};
 use crate::plan::{MissionItem, MissionType};
 use crate::protocol::wire::Wire;
 
@@ -105,6 +106,8 @@ pub(super) struct Upload {
     pub(super) clear_first: bool,
     /// After the clear: MISSION_COUNT goes out at this time.
     count_after_us: Option<u64>,
+    /// How the vehicle stores items, for comparing a read-back with what was sent.
+    pub(super) stores_as: Option<(Firmware, VehicleKind)>,
     pub(super) outcome: Option<Result<Vec<MissionItem>, MissionError>>,
 }
 
@@ -130,6 +133,7 @@ impl Upload {
             first_item_int: None,
             clear_first: false,
             count_after_us: None,
+            stores_as: None,
             outcome,
         }
     }
@@ -438,7 +442,15 @@ impl Upload {
                     .enumerate()
                     // ArduPilot reports its current home as item 0, whatever was uploaded.
                     .skip(usize::from(self.home_item))
-                    .find(|(_, (a, b))| !a.same_on_wire(b))
+                    .find(|(_, (a, b))| {
+                        let kept = match self.stores_as {
+                            Some((fw, vehicle)) => {
+                                crate::plan::stored::as_stored(fw, vehicle, self.ctx.kind, a)
+                            }
+                            None => **a,
+                        };
+                        !kept.same_on_wire(b)
+                    })
                     .map(|(i, _)| i)
                     .or((got.len() != self.items.len()).then(|| got.len().min(self.items.len())));
                 match first {

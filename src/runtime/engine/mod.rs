@@ -11,7 +11,7 @@ mod signing;
 use send::outgoing_target;
 
 use super::log_ops::LogOps;
-use super::ops::{Op, OpError, Ops, for_px4_upload};
+use super::ops::{Op, OpError, Ops, for_px4_upload, precheck};
 use super::{BackendConfig, Event, LinkStatus, MissionOp, Request, Snapshot};
 use crate::link::{self, Inbound, LinkEvent, LinkHandle, LinkId, LinkSpec, LinkState, LinkStats};
 use crate::log::recorder::Recorder;
@@ -26,7 +26,7 @@ use crate::protocol::params::{ParamDownload, ParamEncoding, ParamSetter, ParamTa
 use crate::protocol::retry::Timing;
 use crate::protocol::streams::{StreamRequester, gcs_heartbeat};
 use crate::protocol::wire::{self, Wire};
-use crate::vehicle::{Autopilot, Fleet, FleetEvent, VehicleId, VehicleState};
+use crate::vehicle::{Autopilot, Fleet, FleetEvent, VehicleClass, VehicleId, VehicleState};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

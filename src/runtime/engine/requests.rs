@@ -70,10 +70,10 @@ impl Engine {
                     // say is tried with INT first.
                     .map(|v| {
                         let int = v.mission_int_support().or(v.mavlink2.then_some(true));
-                        (v.autopilot, v.home, int)
+                        (v.autopilot, v.home, int, plan_vehicle(v.class, v.mav_type))
                     });
                 match known {
-                    Ok((autopilot, home, int_support)) => {
+                    Ok((autopilot, home, int_support, vehicle_kind)) => {
                         let px4 = autopilot == Autopilot::Px4;
                         let v = addr(target);
                         let timing = Timing::default();
@@ -94,11 +94,21 @@ impl Engine {
                                 } else {
                                     items
                                 };
+                                let first_seq = usize::from(first.is_some());
+                                if let Err(e) =
+                                    precheck(autopilot, vehicle_kind, kind, &items, first_seq)
+                                {
+                                    self.fail(id, &OpError::Mission(e), Kind::Mission);
+                                    return;
+                                }
                                 (
                                     MissionTransfer::upload(kind, items, gcs, v, timing)
                                         .with_window(window)
                                         .with_int_support(int_support)
                                         .with_home_item(!px4 && kind == MissionType::Mission)
+                                        .with_stored_as(
+                                            firmware_of(autopilot).map(|f| (f, vehicle_kind)),
+                                        )
                                         // ArduPilot can end up with no fence when a new
                                         // one replaces a larger one: clear it first.
                                         .with_clear_first(
@@ -288,4 +298,23 @@ pub(super) fn home_item(home: Option<crate::vehicle::Home>) -> MissionItem {
         it.z = h.alt_amsl_m as f32;
     }
     it
+}
+
+/// The planning side's vehicle kind of a vehicle (for what its firmware stores).
+fn plan_vehicle(class: VehicleClass, mav_type: u8) -> crate::plan::document::VehicleKind {
+    use crate::plan::document::VehicleKind;
+    match class {
+        VehicleClass::Copter | VehicleClass::Heli => VehicleKind::Copter,
+        VehicleClass::Plane => VehicleKind::Plane,
+        _ => VehicleKind::Other(mav_type),
+    }
+}
+
+/// The planning side's firmware of an autopilot, when its storage is modelled.
+fn firmware_of(autopilot: Autopilot) -> Option<crate::plan::document::Firmware> {
+    match autopilot {
+        Autopilot::ArduPilot => Some(crate::plan::document::Firmware::ArduPilot),
+        Autopilot::Px4 => Some(crate::plan::document::Firmware::Px4),
+        _ => None,
+    }
 }
