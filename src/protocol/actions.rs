@@ -139,19 +139,41 @@ fn set_mode(state: &VehicleState, name: &str) -> Result<Command, ActionError> {
     Ok(long(cmd::DO_SET_MODE, [a, b, c, 0.0, 0.0, 0.0, 0.0]))
 }
 
-fn reposition(position: LatLon, alt_rel_m: f32) -> Command {
+/// DO_REPOSITION to `position` at `alt_rel_m` above home. PX4 1.16 reads the altitude as
+/// above mean sea level whatever the frame (seen in SITL: a reposition to 30 m in frame
+/// GLOBAL_RELATIVE_ALT made a quad descend and land), so PX4 gets frame GLOBAL and the
+/// altitude above sea level from its home; ArduPilot gets the relative frame.
+fn reposition(
+    state: &VehicleState,
+    position: LatLon,
+    alt_rel_m: f32,
+) -> Result<Command, ActionError> {
     let (x, y) = position.to_e7();
-    Command {
+    let (frame, z) = if state.autopilot == Autopilot::Px4 {
+        let home = state.home.as_ref().ok_or_else(|| {
+            ActionError::NotReady(
+                "no home position yet: PX4 needs it to turn the altitude into one above sea level"
+                    .into(),
+            )
+        })?;
+        (
+            frame::GLOBAL,
+            (home.alt_amsl_m + f64::from(alt_rel_m)) as f32,
+        )
+    } else {
+        (frame::GLOBAL_RELATIVE_ALT, alt_rel_m)
+    };
+    Ok(Command {
         command: cmd::DO_REPOSITION,
         // p1 ground speed (-1 = default), p2 bit 0 = switch to guided, p4 yaw (NaN = keep).
         form: CommandForm::Int {
-            frame: frame::GLOBAL_RELATIVE_ALT,
+            frame,
             params: [-1.0, 1.0, 0.0, f32::NAN],
             x,
             y,
-            z: alt_rel_m,
+            z,
         },
-    }
+    })
 }
 
 fn is_plane(class: VehicleClass) -> bool {
@@ -238,7 +260,7 @@ pub fn plan_action(action: &VehicleAction, state: &VehicleState) -> Result<Comma
                 10_000.0,
                 "-1000 to 10000 m relative to home",
             )?;
-            reposition(*position, *alt_rel_m)
+            reposition(state, *position, *alt_rel_m)?
         }
         VehicleAction::ChangeSpeed { speed_mps } => {
             check("speed", *speed_mps, 0.1, 100.0, "0.1 to 100 m/s")?;
@@ -259,7 +281,7 @@ pub fn plan_action(action: &VehicleAction, state: &VehicleState) -> Result<Comma
             let here = state.position.lat_lon.ok_or_else(|| {
                 ActionError::NotReady("no position yet: cannot change altitude in place".into())
             })?;
-            reposition(here, *alt_rel_m)
+            reposition(state, here, *alt_rel_m)?
         }
     })
 }
@@ -317,6 +339,35 @@ mod tests {
         ));
         let c = plan_action(&VehicleAction::Pause, &v).expect("hold mode exists");
         assert_eq!(c.command, 176);
+    }
+
+    #[test]
+    fn px4_repositions_get_the_altitude_above_sea_level() {
+        let mut v = vehicle(2, 12);
+        let at = LatLon::new(42.81, 75.29);
+        let goto = VehicleAction::Goto {
+            position: at,
+            alt_rel_m: 30.0,
+        };
+        assert!(matches!(
+            plan_action(&goto, &v),
+            Err(ActionError::NotReady(_))
+        ));
+        v.home = Some(crate::vehicle::Home {
+            lat_lon: at,
+            alt_amsl_m: 780.0,
+        });
+        match plan_action(&goto, &v).expect("home known").form {
+            CommandForm::Int { frame: f, z, .. } => assert_eq!((f, z), (frame::GLOBAL, 810.0)),
+            other => panic!("{other:?}"),
+        }
+        // ArduPilot keeps the relative frame.
+        match plan_action(&goto, &vehicle(2, 3)).expect("ok").form {
+            CommandForm::Int { frame: f, z, .. } => {
+                assert_eq!((f, z), (frame::GLOBAL_RELATIVE_ALT, 30.0))
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
