@@ -147,6 +147,22 @@ fn failed(op: &LogOp, e: OpError) -> Event {
     }
 }
 
+/// The file a downloaded log goes to: a PX4 ULog (it starts with "ULog") asked for as
+/// `.bin` (the DataFlash name the caller does not know better than) becomes `.ulg`, which
+/// PX4's tools and pyulog expect.
+fn with_log_extension(path: &Path, bytes: &[u8]) -> PathBuf {
+    let is_ulog = bytes.starts_with(b"ULog");
+    if is_ulog
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("bin"))
+    {
+        path.with_extension("ulg")
+    } else {
+        path.to_path_buf()
+    }
+}
+
 /// Writes `bytes` to `path` through `PATH.part` and a rename.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), OpError> {
     let mut tmp = path.as_os_str().to_owned();
@@ -319,10 +335,11 @@ impl LogOps {
                     return true;
                 };
                 let result = r.map_err(OpError::from).and_then(|bytes| {
-                    write_atomically(path, &bytes)?;
+                    let path = with_log_extension(path, &bytes);
+                    write_atomically(&path, &bytes)?;
                     Ok(LogSaved {
                         log_id: tx.log_id(),
-                        path: path.clone(),
+                        path,
                         size_bytes: bytes.len() as u64,
                         duration_us: now_us.saturating_sub(*started_us),
                         stats: tx.stats(),
@@ -521,5 +538,23 @@ mod tests {
             "log 2 grew"
         );
         assert!(erased(&[], &[entry(1, 10)]), "a log that is new");
+    }
+}
+
+#[cfg(test)]
+mod extension_tests {
+    use super::with_log_extension;
+    use std::path::Path;
+
+    #[test]
+    fn a_ulog_is_saved_as_ulg() {
+        let p = Path::new("/tmp/logs/log3_2026-01-01_00-00-00.bin");
+        assert_eq!(
+            with_log_extension(p, b"ULog\x01\x12\x35\x01"),
+            Path::new("/tmp/logs/log3_2026-01-01_00-00-00.ulg")
+        );
+        assert_eq!(with_log_extension(p, &[0xA3, 0x95, 0x80]), p);
+        let chosen = Path::new("/tmp/flight.log");
+        assert_eq!(with_log_extension(chosen, b"ULog"), chosen);
     }
 }
