@@ -76,7 +76,12 @@ fn arm_takeoff_mode_rtl() {
 
 #[test]
 fn missions_clean_800_items_each_type() {
-    let s = sim(SimArgs::default());
+    // More items than ArduCopter SITL holds (650 mission, 70 fence, 46 rally): a flight
+    // controller with more storage.
+    let s = sim(SimArgs {
+        item_limit: Some(2_000),
+        ..SimArgs::default()
+    });
     let mut h = engine(&s, None);
     let id = vehicles(&mut h, 1)[0];
     for kind in MissionType::ALL {
@@ -108,6 +113,8 @@ fn missions_clean_800_items_each_type() {
 #[test]
 fn missions_lossy_100_items_each_type_concurrently() {
     let s = sim(SimArgs {
+        // 100 fence items and rally points: more than ArduCopter SITL's 70 and 46.
+        item_limit: Some(2_000),
         faults: steppe::cli::FaultArgs {
             loss: 20.0,
             dup: 10.0,
@@ -146,7 +153,11 @@ fn missions_lossy_100_items_each_type_concurrently() {
                 .map(|(_, k)| *k)
                 .expect("ours");
             let got = result.unwrap_or_else(|e| panic!("{kind} upload failed: {e}"));
-            assert!(same_items(kind, &items(kind, 100), &got));
+            assert_eq!(
+                got,
+                items(kind, 100),
+                "{kind}: the upload reports what it sent"
+            );
             pending.retain(|(r, _)| *r != rid);
         }
     }
@@ -165,7 +176,7 @@ fn missions_lossy_100_items_each_type_concurrently() {
 #[test]
 fn item_limit_is_a_clear_error() {
     let s = sim(SimArgs {
-        item_limit: 50,
+        item_limit: Some(50),
         ..SimArgs::default()
     });
     let mut h = engine(&s, None);

@@ -729,12 +729,11 @@ fn plans_upload_mission_fence_and_rally_and_errors_are_refused_unless_forced() {
         .expect("wpl")
         .items;
     assert_eq!(got.len(), doc.mission.len() + 1, "home + items");
-    assert!(
-        got.iter()
-            .skip(1)
-            .zip(&doc.mission)
-            .all(|(a, b)| a.same_on_wire(b))
-    );
+    // As ArduPilot stores them (the simulator keeps items the way ArduPilot 4.7 does).
+    let sent: Vec<_> = std::iter::once(got[0])
+        .chain(doc.mission.iter().copied())
+        .collect();
+    assert!(same_items(steppe::plan::MissionType::Mission, &sent, &got));
     // An unflyable mission (NaN altitude): refused, nothing sent; --force sends it.
     let bad = dir.join("bad.waypoints");
     std::fs::write(
@@ -754,8 +753,15 @@ fn plans_upload_mission_fence_and_rally_and_errors_are_refused_unless_forced() {
         .expect("wpl")
         .items;
     assert_eq!(still.len(), got.len(), "the refused upload sent nothing");
-    let out = ok(&["mission", "upload", "--link", &link, "--force", s(&bad)]);
-    assert!(out.contains("upload mission: 4 items"), "{out}");
+    // --force sends it, and the vehicle refuses it as ArduPilot does, naming the item.
+    let (_, err) = run(
+        &["mission", "upload", "--link", &link, "--force", s(&bad)],
+        1,
+    );
+    assert!(
+        err.contains("INVALID_PARAM7") && err.contains("at item 2 (NAV_WAYPOINT (16)"),
+        "{err}"
+    );
 }
 
 #[test]

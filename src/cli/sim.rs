@@ -46,9 +46,10 @@ pub struct SimArgs {
     /// Send a NACK half way through each upload.
     #[arg(long)]
     pub nack_mid_upload: bool,
-    /// Most items per mission type (default 2000).
-    #[arg(long, default_value_t = 2_000)]
-    pub item_limit: usize,
+    /// Most items of each list (default: ArduCopter 4.7 SITL's 650 mission items, 70 fence
+    /// items and 46 rally points).
+    #[arg(long)]
+    pub item_limit: Option<usize>,
     /// GPS takes 60 s to get a fix (arming is refused until then).
     #[arg(long)]
     pub slow_fix: bool,
@@ -95,7 +96,7 @@ impl Default for SimArgs {
             faults: FaultArgs::default(),
             drop_mission_requests: 0.0,
             nack_mid_upload: false,
-            item_limit: 2_000,
+            item_limit: None,
             slow_fix: false,
             wind: None,
             seed: 1,
@@ -171,7 +172,22 @@ pub fn server_config(a: &SimArgs) -> Result<SimServerConfig> {
     }
     base.stream_hz = a.rate_hz;
     let mission = MissionServerConfig {
-        capacity: a.item_limit,
+        capacity: a
+            .item_limit
+            .map_or(crate::protocol::mission_server::ARDUPILOT_CAPACITY, |n| {
+                [n; 3]
+            }),
+        // ArduPilot refuses uploads for a moment after a wiped boot.
+        storage_ready_ms: 1_500,
+        // And keeps items the way ArduPilot 4.7 does (and refuses what it refuses).
+        stores_as: Some((
+            crate::plan::document::Firmware::ArduPilot,
+            if a.plane {
+                crate::plan::document::VehicleKind::Plane
+            } else {
+                crate::plan::document::VehicleKind::Copter
+            },
+        )),
         drop_requests_pct: a.drop_mission_requests,
         nack_mid_upload: a.nack_mid_upload,
         seed: a.seed,

@@ -45,6 +45,8 @@ mod flight_tests_plane;
 mod flight_tests_survey;
 #[cfg(test)]
 mod mission_exec_tests;
+#[cfg(test)]
+mod parity_tests;
 
 pub mod faults;
 pub mod node;

@@ -334,6 +334,9 @@ impl SimNode {
         for r in &out.replies {
             self.send_wire(r);
         }
+        for (severity, text) in &out.texts {
+            self.text(*severity, text);
+        }
         if out.changed == Some(MissionType::Mission) {
             let items: Vec<MissionItem> = self.missions.list(MissionType::Mission).to_vec();
             self.flight.set_mission(items);

@@ -37,7 +37,8 @@ impl SimNode {
         self.unix_us = unix_us;
     }
 
-    /// SETUP_SIGNING: a new key (all zeros: signing off), refused while armed.
+    /// SETUP_SIGNING: a new key, refused while armed. All zeros turns signing off only with an
+    /// initial timestamp of 0 too, as ArduPilot 4.7 does (it keeps signing otherwise).
     pub(super) fn setup_signing(&mut self, s: &d::SETUP_SIGNING_DATA) {
         if self.flight.state().armed {
             self.text(4, "Signing: cannot change the key while armed");
@@ -49,7 +50,8 @@ impl SimNode {
                 st.advance_to(s.initial_timestamp);
                 self.signing = Some(st);
             }
-            Err(_) => self.signing = None,
+            Err(_) if s.initial_timestamp == 0 => self.signing = None,
+            Err(_) => {}
         }
     }
 }

@@ -227,15 +227,17 @@ pub fn transfer(
     }
 }
 
-/// Mission downloads from ArduPilot replace item 0 with the current home: compare the rest.
+/// Items read back from the simulated ArduCopter equal those sent, as ArduPilot stores them
+/// (`steppe::plan::stored`); mission downloads replace item 0 with the current home, so the
+/// rest is compared.
 pub fn same_items(kind: MissionType, sent: &[MissionItem], got: &[MissionItem]) -> bool {
+    use steppe::plan::document::{Firmware, VehicleKind};
     let skip = usize::from(kind == MissionType::Mission);
     sent.len() == got.len()
-        && sent
-            .iter()
-            .zip(got)
-            .skip(skip)
-            .all(|(a, b)| a.same_on_wire(b))
+        && sent.iter().zip(got).skip(skip).all(|(a, b)| {
+            steppe::plan::stored::as_stored(Firmware::ArduPilot, VehicleKind::Copter, kind, a)
+                .same_on_wire(b)
+        })
 }
 
 /// Runs `python3 -c script args…` (pymavlink and exifread come from .ci/run) and returns its
