@@ -443,3 +443,193 @@ pub fn command_until_accepted(link: &str, action: &[&str], within: Duration) {
     });
     assert!(ok.is_some(), "{action:?} never accepted: {last}");
 }
+
+/// Options of [`Px4::start`].
+#[derive(Debug, Clone)]
+pub struct Px4Opts {
+    /// Simulation speed (PX4_SIM_SPEED_FACTOR).
+    pub speedup: f64,
+    /// Home: lat, lon, alt AMSL.
+    pub home: (f64, f64, f64),
+    /// Parameters set at boot (PX4's `PX4_PARAM_<name>` environment variables).
+    pub params: Vec<(String, String)>,
+}
+
+impl Default for Px4Opts {
+    fn default() -> Self {
+        Self {
+            speedup: 2.0,
+            home: SITL_HOME,
+            params: Vec::new(),
+        }
+    }
+}
+
+/// One real PX4 1.16 with its SIH simulator, stopped when dropped.
+///
+/// Started like the peer's `start-px4`, with two differences kept in this harness: its command
+/// links (`bin/px4-*`, plain files holding "px4" in the shared folder) are made symbolic links
+/// in a temporary bin folder, and its ground-station link sends to its own UDP port
+/// ([`Px4::gcs_port`]) instead of 14550 for every instance, so tests run side by side and each
+/// CLI run may listen there (PX4 keeps talking to the first address that answered it).
+pub struct Px4 {
+    child: std::process::Child,
+    /// Working folder: parameters, dataman, log/ (ULog).
+    pub dir: PathBuf,
+    /// MAVLink system id (instance + 1).
+    pub sysid: u8,
+    gcs_port: u16,
+    lock: InstanceLock,
+}
+
+impl Px4 {
+    /// Starts a `quad` or `plane` and waits until its startup script has run.
+    pub fn start(kind: &str, opts: Px4Opts) -> Px4 {
+        let peer = px4_dir();
+        let model = match kind {
+            "quad" => "sihsim_quadx",
+            "plane" => "sihsim_airplane",
+            other => panic!("unknown PX4 vehicle {other}"),
+        };
+        let lock = lock_udp_instance("px4", 0..10, |n| {
+            vec![
+                18570 + n,
+                14580 + n,
+                14280 + n,
+                13030 + n,
+                19450 + n,
+                14600 + n,
+            ]
+        });
+        let n = lock.n;
+        let root = std::env::temp_dir().join(format!("steppe-px4-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let (bin, etc, dir) = (root.join("bin"), root.join("etc"), root.join("work"));
+        for d in [&bin, &dir] {
+            std::fs::create_dir_all(d).expect("px4 folders");
+        }
+        for entry in std::fs::read_dir(peer.join("bin")).expect("px4 bin") {
+            let name = entry.expect("entry").file_name();
+            let s = name.to_string_lossy();
+            let target = if s == "px4" || s.ends_with(".sh") {
+                peer.join("bin").join(&name)
+            } else {
+                PathBuf::from("px4")
+            };
+            std::os::unix::fs::symlink(target, bin.join(&name)).expect("symlink");
+        }
+        let status = Command::new("cp")
+            .arg("-r")
+            .arg(peer.join("etc"))
+            .arg(&etc)
+            .status()
+            .expect("cp");
+        assert!(status.success(), "copy PX4's etc");
+        let rc = etc.join("init.d-posix/px4-rc.mavlink");
+        let text = std::fs::read_to_string(&rc).expect("px4-rc.mavlink");
+        let gcs = "mavlink start -x -u $udp_gcs_port_local -r 4000000 -f";
+        assert!(
+            text.contains(gcs),
+            "PX4's GCS link line changed: {}",
+            rc.display()
+        );
+        let text = text.replace(gcs, &format!("{gcs} -o $((14600+px4_instance))"));
+        std::fs::write(&rc, text).expect("patch px4-rc.mavlink");
+        let mut cmd = Command::new(bin.join("px4"));
+        cmd.args(["-d", "-i", &n.to_string(), "-w"])
+            .arg(&dir)
+            .arg(&etc)
+            .current_dir(&dir)
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    bin.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .env("PX4_SIM_MODEL", model)
+            .env("PX4_SIMULATOR", "sihsim")
+            .env("PX4_SIM_SPEED_FACTOR", opts.speedup.to_string())
+            .env("PX4_HOME_LAT", opts.home.0.to_string())
+            .env("PX4_HOME_LON", opts.home.1.to_string())
+            .env("PX4_HOME_ALT", opts.home.2.to_string())
+            .stdin(std::process::Stdio::null())
+            .stdout(File::create(dir.join("px4.log")).expect("log"))
+            .stderr(std::process::Stdio::null());
+        for (k, v) in &opts.params {
+            cmd.env(format!("PX4_PARAM_{k}"), v);
+        }
+        let mut child = cmd.spawn().expect("start px4");
+        let log = dir.join("px4.log");
+        let ok = retry(Duration::from_secs(60), Duration::from_millis(200), || {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!(
+                    "PX4 exited ({status}): {}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                );
+            }
+            std::fs::read_to_string(&log)
+                .is_ok_and(|t| t.contains("Startup script returned successfully"))
+                .then_some(())
+        });
+        assert!(ok.is_some(), "PX4 did not finish its startup within 60 s");
+        Px4 {
+            child,
+            dir,
+            sysid: n as u8 + 1,
+            gcs_port: 14600 + n,
+            lock,
+        }
+    }
+
+    /// The UDP port PX4 sends its ground-station stream to.
+    pub fn gcs_port(&self) -> u16 {
+        self.gcs_port
+    }
+
+    /// Steppe's connection string: listen where PX4 sends.
+    pub fn link(&self) -> String {
+        format!("udpin:127.0.0.1:{}", self.gcs_port)
+    }
+
+    /// The instance number.
+    pub fn instance(&self) -> u16 {
+        self.lock.n
+    }
+}
+
+impl Drop for Px4 {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(root) = self.dir.parent() {
+            let _ = std::fs::remove_dir_all(root);
+        }
+    }
+}
+
+/// [`lock_instance`] for UDP ports.
+fn lock_udp_instance(
+    kind: &str,
+    range: std::ops::Range<u16>,
+    ports: impl Fn(u16) -> Vec<u16>,
+) -> InstanceLock {
+    for n in range {
+        let path = std::env::temp_dir().join(format!("steppe-{kind}-instance-{n}.lock"));
+        let Ok(file) = File::create(&path) else {
+            continue;
+        };
+        // SAFETY: flock on a descriptor this function owns; no memory is shared.
+        let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+        let free = || {
+            ports(n)
+                .into_iter()
+                .all(|p| std::net::UdpSocket::bind(("0.0.0.0", p)).is_ok())
+        };
+        if locked && free() {
+            return InstanceLock { n, _file: file };
+        }
+    }
+    panic!("no free {kind} instance: every one is taken by another test or process");
+}
